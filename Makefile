@@ -1,0 +1,50 @@
+# Haven's entry points. `make run` and `make test` are the README's two commands.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint fmt migrate demo serve clean
+
+$(PY):
+	"$$(scripts/find-python)" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## Start Haven with a demo community on SQLite at http://127.0.0.1:8000
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Run every test (DATABASE_URL picks the database; SQLite when unset)
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+demo: $(STAMP)
+	$(PY) manage.py seed_demo
+
+## Production-style serving: Granian in WSGI mode, 2 workers, few blocking threads
+serve: $(STAMP)
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/granian --interface wsgi --workers 2 --blocking-threads 4 \
+		--host $(HOST) --port $(PORT) haven.wsgi:application
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,35 @@
+"""Haven's JSON API (v1): one NinjaAPI, every app's router mounted here."""
+
+from ninja import NinjaAPI
+
+from haven.core.api import SIGNED_IN, install_error_handlers
+
+api = NinjaAPI(
+    title="Haven API",
+    version="1",
+    description=(
+        "Haven's JSON API. Authenticate with `Authorization: Bearer <token>` "
+        "(create one with `POST /api/v1/auth/token` or on the API tokens page), or with "
+        "the browser session cookie plus CSRF. Errors always look like "
+        '`{"error": {"code": "...", "message": "...", "fields": {"name": ["..."]}}}`. '
+        "Lists are paginated with an opaque `cursor`; follow `next` until it is null."
+    ),
+    auth=SIGNED_IN,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+
+def _mount() -> None:
+    from haven.chats.api import router as chats
+    from haven.community.api import router as community
+    from haven.friends.api import router as friends
+    from haven.members.api import router as members
+
+    api.add_router("/", members)
+    api.add_router("/", community)
+    api.add_router("/", chats)
+    api.add_router("/", friends)
+
+
+_mount()

@@ -1,0 +1,72 @@
+"""Starting chats, sending messages, marking them read."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from haven.chats.models import MESSAGE_MAX, Chat, ChatMembership, Message
+from haven.core.errors import require_text
+from haven.safety import policies
+
+
+def _body(body: str) -> str:
+    return require_text("body", body, max_length=MESSAGE_MAX, label="Message")
+
+
+def _chat_between(a, b) -> Chat:
+    low, high = sorted([a.pk, b.pk])
+    chat = Chat.objects.filter(member_low_id=low, member_high_id=high).first()
+    if chat is not None:
+        return chat
+    try:
+        with transaction.atomic():
+            chat = Chat.objects.create(member_low_id=low, member_high_id=high)
+            ChatMembership.objects.bulk_create(
+                [
+                    ChatMembership(chat=chat, member_id=low),
+                    ChatMembership(chat=chat, member_id=high),
+                ]
+            )
+            return chat
+    except IntegrityError:  # the other side opened it at the same moment
+        return Chat.objects.get(member_low_id=low, member_high_id=high)
+
+
+def _post(chat: Chat, sender, body: str) -> Message:
+    message = Message.objects.create(chat=chat, sender=sender, body=body)
+    Chat.objects.filter(pk=chat.pk).update(last_message=message, last_message_at=message.created_at)
+    ChatMembership.objects.filter(chat=chat, member=sender).update(last_read_message_id=message.pk)
+    chat.last_message, chat.last_message_at = message, message.created_at
+    return message
+
+
+def start_chat(*, actor, target, body: str) -> tuple[Chat, Message]:
+    """Open (or reuse) the chat with `target` and send the first message."""
+    policies.can_start_chat(actor, target).enforce()
+    body = _body(body)
+    with transaction.atomic():
+        chat = _chat_between(actor, target)
+        policies.can_message(actor, _with_members(chat)).enforce()
+        return chat, _post(chat, actor, body)
+
+
+def _with_members(chat: Chat) -> Chat:
+    if "member_low" not in chat._state.fields_cache:
+        chat = Chat.objects.select_related("member_low", "member_high").get(pk=chat.pk)
+    return chat
+
+
+def send_message(*, actor, chat: Chat, body: str) -> Message:
+    policies.can_message(actor, chat).enforce()
+    body = _body(body)
+    with transaction.atomic():
+        return _post(chat, actor, body)
+
+
+def mark_read(*, actor, chat: Chat) -> None:
+    latest = Message.objects.filter(chat=chat).aggregate(m=Max("id"))["m"] or 0
+    with transaction.atomic():
+        ChatMembership.objects.filter(
+            chat=chat, member=actor, last_read_message_id__lt=latest
+        ).update(last_read_message_id=latest)

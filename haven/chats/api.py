@@ -1,0 +1,46 @@
+from django.http import HttpRequest
+from ninja import Router
+
+from haven.chats import actions, selectors
+from haven.chats.schemas import ChatOut, MessageIn, MessageOut, StartChatIn, StartChatOut
+from haven.core.api import ErrorOut, PageOut, viewer
+from haven.members.selectors import access_member
+
+router = Router(tags=["chats"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post("/chats", response={201: StartChatOut, **ERRORS})
+def start_chat(request: HttpRequest, payload: StartChatIn):
+    """Send a first message to a member; reuses the existing chat with them if there is one."""
+    member = viewer(request)
+    chat, message = actions.start_chat(
+        actor=member, target=access_member(payload.username), body=payload.body
+    )
+    return 201, {"chat": selectors.access_chat(member, chat.pk), "message": message}
+
+
+@router.get("/chats", response={200: PageOut[ChatOut], **ERRORS})
+def list_chats(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+    """My chats, most recent first, with the last message and my unread count."""
+    return selectors.chats_of(viewer(request), cursor=cursor, limit=limit)
+
+
+@router.get("/chats/{chat_id}/messages", response={200: PageOut[MessageOut], **ERRORS})
+def list_messages(
+    request: HttpRequest, chat_id: int, cursor: str | None = None, limit: int | None = None
+):
+    """Messages newest first; reading the first page marks the chat read."""
+    member = viewer(request)
+    chat = selectors.access_chat(member, chat_id)
+    page = selectors.messages_in(chat, cursor=cursor, limit=limit)
+    if cursor is None:
+        actions.mark_read(actor=member, chat=chat)
+    return page
+
+
+@router.post("/chats/{chat_id}/messages", response={201: MessageOut, **ERRORS})
+def send_message(request: HttpRequest, chat_id: int, payload: MessageIn):
+    member = viewer(request)
+    chat = selectors.access_chat(member, chat_id)
+    return 201, actions.send_message(actor=member, chat=chat, body=payload.body)

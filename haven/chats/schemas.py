@@ -1,0 +1,46 @@
+from datetime import datetime
+
+from ninja import Schema
+
+from haven.members.schemas import MemberBrief
+
+
+class MessageOut(Schema):
+    id: int
+    chat_id: int
+    sender: MemberBrief
+    body: str
+    created_at: datetime
+
+
+class LastMessageOut(Schema):
+    id: int
+    sender_id: int
+    body: str
+    created_at: datetime
+
+
+class ChatOut(Schema):
+    id: int
+    with_member: MemberBrief
+    last_message: LastMessageOut | None
+    last_message_at: datetime
+    unread: int = 0
+
+    @staticmethod
+    def resolve_with_member(obj, context) -> object:
+        return obj.other(context["request"].auth)
+
+
+class StartChatIn(Schema):
+    username: str
+    body: str
+
+
+class MessageIn(Schema):
+    body: str
+
+
+class StartChatOut(Schema):
+    chat: ChatOut
+    message: MessageOut

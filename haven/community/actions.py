@@ -1,0 +1,135 @@
+"""Every write in Answers, Notebook, Discussions and on timelines."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from haven.community.models import (
+    BODY_MAX,
+    COMMENT_MAX,
+    SHARE_MAX,
+    TITLE_MAX,
+    Comment,
+    Post,
+    Share,
+    Space,
+)
+from haven.core.errors import Invalid, Refused, require_text
+from haven.members.languages import LANGUAGES
+from haven.safety import policies
+
+NOT_YOURS = "You can only change what you wrote."
+
+
+def _language(space: str, language: str | None) -> str:
+    language = (language or "").strip()
+    if language and language not in LANGUAGES:
+        raise Invalid.field("language", "Unknown language.")
+    if space == Space.NOTEBOOK and not language:
+        raise Invalid.field("language", "Say which language this entry is written in.")
+    return language
+
+
+def create_post(*, actor, space: str, title: str, body: str, language: str | None = None) -> Post:
+    policies.can_post(actor).enforce()
+    if space not in Space.values:
+        raise Invalid.field("space", "Choose Answers, Notebook or Discussions.")
+    post = Post(
+        space=space,
+        author=actor,
+        title=require_text("title", title, max_length=TITLE_MAX),
+        body=require_text("body", body, max_length=BODY_MAX),
+        language=_language(space, language),
+    )
+    with transaction.atomic():
+        post.save()
+    return post
+
+
+def edit_post(
+    *,
+    actor,
+    post: Post,
+    title: str | None = None,
+    body: str | None = None,
+    language: str | None = None,
+) -> Post:
+    if post.author_id != actor.pk:
+        raise Refused(NOT_YOURS)
+    if title is not None:
+        post.title = require_text("title", title, max_length=TITLE_MAX)
+    if body is not None:
+        post.body = require_text("body", body, max_length=BODY_MAX)
+    if language is not None:
+        post.language = _language(post.space, language)
+    post.edited_at = timezone.now()
+    with transaction.atomic():
+        post.save(update_fields=["title", "body", "language", "edited_at"])
+    return post
+
+
+def delete_post(*, actor, post: Post) -> None:
+    if post.author_id != actor.pk:
+        raise Refused(NOT_YOURS)
+    with transaction.atomic():
+        post.delete()
+
+
+def add_comment(*, actor, post: Post, body: str, parent: Comment | None = None) -> Comment:
+    if parent is not None:
+        if parent.post_id != post.pk:
+            raise Invalid.field("parent", "That comment is not on this post.")
+        if parent.parent_id is not None:
+            parent = parent.parent  # replies stay one level deep
+        policies.can_reply(actor, parent).enforce()
+    else:
+        policies.can_comment(actor, post).enforce()
+    comment = Comment(
+        post=post,
+        author=actor,
+        parent=parent,
+        body=require_text("body", body, max_length=COMMENT_MAX, label="Comment"),
+    )
+    with transaction.atomic():
+        comment.save()
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
+    if comment.author_id != actor.pk:
+        raise Refused(NOT_YOURS)
+    comment.body = require_text("body", body, max_length=COMMENT_MAX, label="Comment")
+    comment.edited_at = timezone.now()
+    with transaction.atomic():
+        comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+def delete_comment(*, actor, comment: Comment) -> None:
+    if comment.author_id != actor.pk:
+        raise Refused(NOT_YOURS)
+    with transaction.atomic():
+        removed = 1 + comment.replies.count()
+        comment.delete()
+        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - removed)
+
+
+def share(*, actor, text: str = "", post: Post | None = None) -> Share:
+    policies.can_post(actor).enforce()
+    text = (text or "").strip()
+    if not text and post is None:
+        raise Invalid.field("text", "Write something or share a post.")
+    if len(text) > SHARE_MAX:
+        raise Invalid.field("text", f"Text must be at most {SHARE_MAX} characters.")
+    with transaction.atomic():
+        return Share.objects.create(author=actor, text=text, post=post)
+
+
+def delete_share(*, actor, share: Share) -> None:
+    if share.author_id != actor.pk:
+        raise Refused(NOT_YOURS)
+    with transaction.atomic():
+        share.delete()

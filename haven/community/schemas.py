@@ -1,0 +1,77 @@
+from datetime import datetime
+
+from ninja import Schema
+
+from haven.members.schemas import MemberBrief
+
+
+class PostOut(Schema):
+    id: int
+    space: str
+    author: MemberBrief
+    title: str
+    body: str
+    language: str
+    comment_count: int
+    created_at: datetime
+    edited_at: datetime | None
+
+
+class PostBrief(Schema):
+    id: int
+    space: str
+    title: str
+    author: MemberBrief
+
+
+class PostIn(Schema):
+    space: str
+    title: str
+    body: str
+    language: str | None = None
+
+
+class PostPatch(Schema):
+    title: str | None = None
+    body: str | None = None
+    language: str | None = None
+
+
+class ReplyOut(Schema):
+    id: int
+    post_id: int
+    parent_id: int | None
+    author: MemberBrief
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+
+
+class CommentOut(ReplyOut):
+    replies: list[ReplyOut] = []
+
+    @staticmethod
+    def resolve_replies(obj) -> list:
+        return list(obj.replies.all()) if obj.parent_id is None else []
+
+
+class CommentIn(Schema):
+    body: str
+    parent_id: int | None = None
+
+
+class CommentPatch(Schema):
+    body: str
+
+
+class ShareOut(Schema):
+    id: int
+    author: MemberBrief
+    text: str
+    post: PostBrief | None
+    created_at: datetime
+
+
+class ShareIn(Schema):
+    text: str = ""
+    post_id: int | None = None

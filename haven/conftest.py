@@ -1,0 +1,142 @@
+"""Test personas and helpers shared by every app's tests.
+
+alice   a student, our usual protagonist
+bob     the member who will later harass alice
+carol   a teacher, alice's friend-to-be
+mia     a moderator; ada an admin; sam a support agent
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from haven.members import actions as member_actions
+from haven.members.models import Member
+from haven.members.roles import ADMIN, MODERATOR, SUPPORT_AGENT
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_member(
+    username: str, *, kind: str = "student", native=("en",), learning=("es",), **extra
+) -> Member:
+    member = member_actions.sign_up(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        display_name=username.capitalize(),
+        kind=kind,
+        native_languages=list(native),
+        learning_languages=list(learning),
+    )
+    if extra:
+        Member.objects.filter(pk=member.pk).update(**extra)
+        member.refresh_from_db()
+    return member
+
+
+def _staff(username: str, role: str) -> Member:
+    member = make_member(username, is_staff=True)
+    group, _ = Group.objects.get_or_create(name=role)
+    member.groups.add(group)
+    return member
+
+
+@pytest.fixture
+def alice(db) -> Member:
+    return make_member("alice", native=("en",), learning=("ja",))
+
+
+@pytest.fixture
+def bob(db) -> Member:
+    return make_member("bob", native=("fr",), learning=("en",))
+
+
+@pytest.fixture
+def carol(db) -> Member:
+    return make_member("carol", kind="teacher", native=("es",), learning=("en",))
+
+
+@pytest.fixture
+def mia(db) -> Member:
+    return _staff("mia", MODERATOR)
+
+
+@pytest.fixture
+def ada(db) -> Member:
+    return _staff("ada", ADMIN)
+
+
+@pytest.fixture
+def sam(db) -> Member:
+    return _staff("sam", SUPPORT_AGENT)
+
+
+class ApiClient:
+    """A JSON client for /api/v1 acting as one member through a bearer token."""
+
+    def __init__(self, member: Member | None = None) -> None:
+        self.client = Client()
+        self.headers: dict[str, str] = {}
+        if member is not None:
+            _, secret = member_actions.create_token(actor=member, name="tests")
+            self.headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+
+    def _call(self, method: str, path: str, data=None, **extra):
+        kwargs = {**self.headers, **extra}
+        url = "/api/v1" + path
+        if method == "get":
+            return self.client.get(url, data or {}, **kwargs)
+        body = data if isinstance(data, str) else json.dumps(data if data is not None else {})
+        return getattr(self.client, method)(url, body, content_type="application/json", **kwargs)
+
+    def get(self, path: str, params=None, **extra):
+        return self._call("get", path, params, **extra)
+
+    def post(self, path: str, data=None, **extra):
+        return self._call("post", path, data, **extra)
+
+    def patch(self, path: str, data=None, **extra):
+        return self._call("patch", path, data, **extra)
+
+    def put(self, path: str, data=None, **extra):
+        return self._call("put", path, data, **extra)
+
+    def delete(self, path: str, **extra):
+        return self._call("delete", path, None, **extra)
+
+
+@pytest.fixture
+def api() -> Callable[[Member | None], ApiClient]:
+    """`api(alice)` gives a client acting as alice; `api()` a signed-out one."""
+    return ApiClient
+
+
+@pytest.fixture
+def web(client) -> Callable[[Member], Client]:
+    """`web(alice)` gives a browser-like client signed in as alice (session + CSRF)."""
+
+    def signed_in(member: Member) -> Client:
+        browser = Client()
+        browser.force_login(member)
+        return browser
+
+    return signed_in
+
+
+@pytest.fixture
+def count_queries():
+    """`with count_queries() as q: ...` then `len(q)`: how many SQL queries ran."""
+    return lambda: CaptureQueriesContext(connection)

@@ -1,0 +1,141 @@
+"""The pieces every app's Ninja router shares: auth, errors, page schemas."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Generic, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from haven.core.errors import HavenError
+
+T = TypeVar("T")
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class PageOut(Schema, Generic[T]):
+    items: list[T]
+    next: str | None = None
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; tokens are stored only as SHA-256 digests."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from haven.members.selectors import member_for_token
+
+        member = member_for_token(token)
+        if member is not None:
+            request.user = member
+        return member
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session cookie, with Django's CSRF check on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+def anonymous(request: HttpRequest) -> Any:
+    """Last in an auth list: lets signed-out visitors read what is public."""
+    return AnonymousUser()
+
+
+SIGNED_IN = [BearerAuth(), SessionAuth()]
+OPTIONAL = [BearerAuth(), SessionAuth(), anonymous]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, exc: HavenError) -> HttpResponse:
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
+
+
+def _field_name(loc: list[Any]) -> str:
+    # loc is (source, name...) for query/path and (source, param, field...) for a body.
+    parts = [str(p) for p in (loc[2:] if loc and loc[0] == "body" else loc[1:])]
+    return ".".join(parts) if parts else "__all__"
+
+
+def _validation_fields(errors: list[dict]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        msg = str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
+        if error.get("type") == "missing":
+            msg = "This field is required."
+        fields.setdefault(_field_name(list(error.get("loc", []))), []).append(msg)
+    return fields
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_signed_in",
+    403: "not_allowed",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def haven_error(request: HttpRequest, exc: HavenError) -> HttpResponse:
+        return error_response(api, request, exc)
+
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        err = HavenError("Some fields are not valid.", fields=_validation_fields(exc.errors))
+        err.code = "invalid"
+        return error_response(api, request, err)
+
+    def auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        err = HavenError("Sign in to do this.", code="not_signed_in")
+        err.status = 401
+        return error_response(api, request, err)
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        err = HavenError(str(exc), code=_STATUS_CODES.get(exc.status_code, "error"))
+        err.status = exc.status_code
+        return error_response(api, request, err)
+
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        err = HavenError("Not found.", code="not_found")
+        err.status = 404
+        return error_response(api, request, err)
+
+    api.add_exception_handler(HavenError, haven_error)
+    api.add_exception_handler(ValidationError, validation_error)
+    api.add_exception_handler(AuthenticationError, auth_error)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(Http404, not_found)
+
+
+def viewer(request: HttpRequest) -> Any:
+    """The member behind this API request (AnonymousUser when signed out)."""
+    auth = getattr(request, "auth", None)
+    return auth if auth is not None else request.user

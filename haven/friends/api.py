@@ -1,0 +1,60 @@
+from django.http import HttpRequest
+from ninja import Router
+
+from haven.core.api import ErrorOut, PageOut, viewer
+from haven.friends import actions, selectors
+from haven.friends.schemas import FriendOut, FriendRequestIn, FriendRequestOut
+from haven.members.selectors import access_member
+
+router = Router(tags=["friends"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+@router.post("/friend-requests", response={201: FriendRequestOut, **ERRORS})
+def send_request(request: HttpRequest, payload: FriendRequestIn):
+    """Ask a member to be friends. If they already asked you, this accepts their request."""
+    return 201, actions.send_friend_request(
+        actor=viewer(request), target=access_member(payload.username)
+    )
+
+
+@router.get("/friend-requests", response={200: PageOut[FriendRequestOut], **ERRORS})
+def list_requests(
+    request: HttpRequest,
+    direction: str = "incoming",
+    cursor: str | None = None,
+    limit: int | None = None,
+):
+    """Pending requests: `direction=incoming` (to me) or `outgoing` (from me)."""
+    pick = selectors.outgoing_requests if direction == "outgoing" else selectors.incoming_requests
+    return pick(viewer(request), cursor=cursor, limit=limit)
+
+
+@router.post("/friend-requests/{request_id}/accept", response={200: FriendRequestOut, **ERRORS})
+def accept(request: HttpRequest, request_id: int):
+    found = selectors.access_request(viewer(request), request_id)
+    return actions.accept_friend_request(actor=viewer(request), request=found)
+
+
+@router.post("/friend-requests/{request_id}/decline", response={200: FriendRequestOut, **ERRORS})
+def decline(request: HttpRequest, request_id: int):
+    found = selectors.access_request(viewer(request), request_id)
+    return actions.decline_friend_request(actor=viewer(request), request=found)
+
+
+@router.delete("/friend-requests/{request_id}", response={204: None, **ERRORS})
+def cancel(request: HttpRequest, request_id: int):
+    found = selectors.access_request(viewer(request), request_id)
+    actions.cancel_friend_request(actor=viewer(request), request=found)
+    return 204, None
+
+
+@router.get("/me/friends", response={200: PageOut[FriendOut], **ERRORS})
+def my_friends(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+    return selectors.friends_of(viewer(request), cursor=cursor, limit=limit)
+
+
+@router.delete("/me/friends/{username}", response={204: None, **ERRORS})
+def unfriend(request: HttpRequest, username: str):
+    actions.unfriend(actor=viewer(request), friend=access_member(username))
+    return 204, None

@@ -1,0 +1,141 @@
+"""Every write about accounts: sign up, profile edits, API tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from haven.core.api import hash_token
+from haven.core.errors import Invalid, NotFound, require_text
+from haven.members.languages import LANGUAGES
+from haven.members.models import USERNAME_RULE, ApiToken, Member, MemberLanguage
+
+MAX_TOKENS = 20
+
+
+def _check_languages(field: str, codes: list[str]) -> list[str]:
+    unknown = [c for c in codes if c not in LANGUAGES]
+    if unknown:
+        raise Invalid.field(field, f"Unknown language: {', '.join(unknown)}.")
+    return list(dict.fromkeys(codes))
+
+
+def _set_languages(member: Member, *, native: list[str], learning: list[str]) -> None:
+    native = _check_languages("native_languages", native)
+    learning = [c for c in _check_languages("learning_languages", learning) if c not in native]
+    if not native:
+        raise Invalid.field("native_languages", "Choose at least one language you speak.")
+    MemberLanguage.objects.filter(member=member).delete()
+    MemberLanguage.objects.bulk_create(
+        [MemberLanguage(member=member, code=c, kind="native") for c in native]
+        + [MemberLanguage(member=member, code=c, kind="learning") for c in learning]
+    )
+
+
+def _check_username(username: str) -> str:
+    username = (username or "").strip().lower()
+    try:
+        USERNAME_RULE(username)
+    except ValidationError as exc:
+        raise Invalid.field("username", exc.messages[0]) from exc
+    return username
+
+
+def sign_up(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    display_name: str = "",
+    kind: str = Member.Kind.STUDENT,
+    native_languages: list[str] | None = None,
+    learning_languages: list[str] | None = None,
+) -> Member:
+    username = _check_username(username)
+    if kind not in Member.Kind.values:
+        raise Invalid.field("kind", "Choose student or teacher.")
+    display_name = require_text("display_name", display_name or username, max_length=50)
+    candidate = Member(username=username, email=email, display_name=display_name, kind=kind)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise Invalid("Choose a stronger password.", fields={"password": exc.messages}) from exc
+    taken = Invalid.field("username", "This username is taken.")
+    if Member.objects.filter(username=username).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            candidate.set_password(password)
+            candidate.save()
+            _set_languages(
+                candidate, native=native_languages or ["en"], learning=learning_languages or []
+            )
+    except IntegrityError as exc:  # a concurrent sign-up took the name first
+        raise taken from exc
+    return candidate
+
+
+def update_profile(
+    *,
+    actor: Member,
+    display_name: str | None = None,
+    bio: str | None = None,
+    kind: str | None = None,
+    native_languages: list[str] | None = None,
+    learning_languages: list[str] | None = None,
+) -> Member:
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=actor.pk)
+        if display_name is not None:
+            member.display_name = require_text("display_name", display_name, max_length=50)
+        if bio is not None:
+            bio = bio.strip()
+            if len(bio) > 500:
+                raise Invalid.field("bio", "Bio must be at most 500 characters.")
+            member.bio = bio
+        if kind is not None:
+            if kind not in Member.Kind.values:
+                raise Invalid.field("kind", "Choose student or teacher.")
+            member.kind = kind
+        member.save(update_fields=["display_name", "bio", "kind"])
+        if native_languages is not None or learning_languages is not None:
+            current = list(member.languages.all())
+            _set_languages(
+                member,
+                native=native_languages
+                if native_languages is not None
+                else [x.code for x in current if x.kind == "native"],
+                learning=learning_languages
+                if learning_languages is not None
+                else [x.code for x in current if x.kind == "learning"],
+            )
+    return member
+
+
+def create_token(*, actor: Member, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is never shown again."""
+    name = require_text("name", name, max_length=60)
+    secret = "hvn_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        active = ApiToken.objects.filter(member=actor, revoked_at__isnull=True).count()
+        if active >= MAX_TOKENS:
+            raise Invalid.field("name", f"You can have at most {MAX_TOKENS} active tokens.")
+        token = ApiToken.objects.create(
+            member=actor, name=name, digest=hash_token(secret), prefix=secret[:12]
+        )
+    return token, secret
+
+
+def revoke_token(*, actor: Member, token_id: int) -> ApiToken:
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(member=actor, pk=token_id).first()
+        if token is None:
+            raise NotFound("No such token.")
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,76 @@
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Router
+
+from haven.core.api import OPTIONAL, ErrorOut, PageOut, viewer
+from haven.core.errors import Invalid
+from haven.core.pagination import paginate
+from haven.members import actions, selectors
+from haven.members.schemas import (
+    MemberOut,
+    NewTokenOut,
+    ProfileIn,
+    SignupIn,
+    SignupOut,
+    TokenIn,
+    TokenOut,
+    TokenRequestIn,
+)
+
+router = Router(tags=["members"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _token_out(token, secret: str) -> dict:
+    return {**TokenOut.from_orm(token).dict(), "token": secret}
+
+
+@router.post("/auth/signup", auth=None, response={201: SignupOut, **ERRORS})
+def signup(request: HttpRequest, payload: SignupIn):
+    """Create an account and a first API token (shown only once)."""
+    member = actions.sign_up(**payload.dict())
+    _, secret = actions.create_token(actor=member, name="Sign-up")
+    return 201, {"member": selectors.access_member(member.username), "token": secret}
+
+
+@router.post("/auth/token", auth=None, response={201: NewTokenOut, **ERRORS})
+def issue_token(request: HttpRequest, payload: TokenRequestIn):
+    """Exchange a username and password for a new bearer token."""
+    member = authenticate(request, username=payload.username.lower(), password=payload.password)
+    if member is None:
+        raise Invalid("Wrong username or password.", code="bad_credentials")
+    token, secret = actions.create_token(actor=member, name=payload.name)
+    return 201, _token_out(token, secret)
+
+
+@router.get("/me", response={200: MemberOut, **ERRORS})
+def me(request: HttpRequest):
+    return selectors.access_member(viewer(request).username)
+
+
+@router.patch("/me", response={200: MemberOut, **ERRORS})
+def edit_me(request: HttpRequest, payload: ProfileIn):
+    actions.update_profile(actor=viewer(request), **payload.dict(exclude_unset=True))
+    return selectors.access_member(viewer(request).username)
+
+
+@router.get("/me/tokens", response={200: PageOut[TokenOut], **ERRORS})
+def list_tokens(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+    return paginate(selectors.tokens_of(viewer(request)), cursor=cursor, limit=limit)
+
+
+@router.post("/me/tokens", response={201: NewTokenOut, **ERRORS})
+def create_token(request: HttpRequest, payload: TokenIn):
+    token, secret = actions.create_token(actor=viewer(request), name=payload.name)
+    return 201, _token_out(token, secret)
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS})
+def revoke_token(request: HttpRequest, token_id: int):
+    actions.revoke_token(actor=viewer(request), token_id=token_id)
+    return 204, None
+
+
+@router.get("/members/{username}", auth=OPTIONAL, response={200: MemberOut, **ERRORS})
+def member_profile(request: HttpRequest, username: str):
+    return selectors.access_member(username)

@@ -1,0 +1,48 @@
+"""Reads about members, shared by pages and the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from haven.core.api import hash_token
+from haven.core.errors import NotFound
+from haven.members.models import ApiToken, Member, MemberLanguage
+
+TOKEN_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def member_for_token(secret: str) -> Member | None:
+    """The active member owning an unrevoked token, in one indexed query."""
+    token = (
+        ApiToken.objects.select_related("member")
+        .filter(digest=hash_token(secret), revoked_at__isnull=True, member__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch at most every few minutes: a write per API request would be costly.
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.member
+
+
+def with_languages(queryset: QuerySet[Member]) -> QuerySet[Member]:
+    return queryset.prefetch_related(
+        Prefetch("languages", queryset=MemberLanguage.objects.order_by("kind", "code"))
+    )
+
+
+def access_member(username: str) -> Member:
+    """An active member by username, or NotFound (inactive members do not exist publicly)."""
+    member = with_languages(Member.objects.filter(username=username, is_active=True)).first()
+    if member is None:
+        raise NotFound("No such member.")
+    return member
+
+
+def tokens_of(member: Member) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(member=member)

@@ -1,0 +1,1 @@
+# Blocks, flags, reports and evidence arrive with the member-safety issue.
