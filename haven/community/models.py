@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from haven.members.languages import LANGUAGE_CHOICES
 
@@ -70,7 +69,9 @@ class Comment(models.Model):
 
 
 class Share(models.Model):
-    """A timeline entry: a status, or a link to a community post with optional words."""
+    """A timeline entry: a status, or a link to a community post with optional words.
+
+    A share of a post that is later deleted stays, showing the post is gone."""
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares"
@@ -85,11 +86,6 @@ class Share(models.Model):
         indexes = [
             models.Index(fields=["author", "-created_at", "-id"], name="share_by_author"),
             models.Index(fields=["-created_at", "-id"], name="share_recent"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(text="") | Q(post__isnull=False), name="share_has_content"
-            )
         ]
 
     def __str__(self) -> str:

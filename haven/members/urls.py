@@ -1,2 +1,16 @@
-urlpatterns = []
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from haven.members import views
+
 app_name = "members"
+urlpatterns = [
+    path("signup", views.signup, name="signup"),
+    path("signin", views.SigninView.as_view(), name="signin"),
+    path("signout", LogoutView.as_view(), name="signout"),
+    path("u/<str:username>", views.profile, name="profile"),
+    path("settings", views.settings_home, name="settings"),
+    path("settings/profile", views.edit_profile, name="edit_profile"),
+    path("settings/tokens", views.tokens, name="tokens"),
+    path("settings/tokens/<int:token_id>/revoke", views.revoke_token, name="revoke_token"),
+]

@@ -1,0 +1,78 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from haven.chats import actions, selectors
+from haven.chats.forms import MessageForm
+from haven.core.errors import HavenError, Invalid
+from haven.core.web import add_errors, cursor_of
+from haven.members.selectors import access_member
+
+
+@login_required
+def chat_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.chats_of(request.user, cursor=cursor_of(request))
+    return render(request, "chats/list.html", {"page": page})
+
+
+def _chat_page(request: HttpRequest, chat, form: MessageForm, status: int = 200) -> HttpResponse:
+    page = selectors.messages_in(chat, cursor=cursor_of(request))
+    if not cursor_of(request):
+        actions.mark_read(actor=request.user, chat=chat)
+    context = {
+        "chat": chat,
+        "other": chat.other(request.user),
+        "messages_oldest_first": list(reversed(page.items)),
+        "page": page,
+        "form": form,
+    }
+    return render(request, "chats/chat.html", context, status=status)
+
+
+@login_required
+def chat_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
+    chat = selectors.access_chat(request.user, chat_id)
+    return _chat_page(request, chat, MessageForm())
+
+
+@login_required
+@require_POST
+def send(request: HttpRequest, chat_id: int) -> HttpResponse:
+    chat = selectors.access_chat(request.user, chat_id)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = actions.send_message(
+                actor=request.user, chat=chat, body=form.cleaned_data["body"]
+            )
+        except HavenError as exc:
+            add_errors(form, exc)
+        else:
+            if request.htmx:
+                return render(request, "chats/sent.html", {"m": message, "form": MessageForm()})
+            return redirect("chats:chat", chat.pk)
+    if request.htmx:
+        return render(request, "chats/sent.html", {"form": form}, status=400)
+    return _chat_page(request, chat, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, username: str) -> HttpResponse:
+    target = access_member(username)
+    existing = selectors.chat_with(request.user, target)
+    if existing is not None and request.method == "GET":
+        return redirect("chats:chat", existing.pk)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chat, _ = actions.start_chat(
+                actor=request.user, target=target, body=form.cleaned_data["body"]
+            )
+        except (Invalid, HavenError) as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("chats:chat", chat.pk)
+    status = 400 if form.errors else 200
+    return render(request, "chats/start.html", {"form": form, "target": target}, status=status)

@@ -1,0 +1,73 @@
+"""Helpers shared by every app's pages: errors, forms, pagination links."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from haven.core.errors import HavenError, NotFound, NotSignedIn
+
+
+class HavenErrorMiddleware:
+    """Turns an action's or selector's error raised in a page into the right page.
+
+    Forms catch `Invalid` themselves (see `add_errors`); anything else that
+    reaches here becomes a sign-in redirect, a 404 or a neutral 403 page.
+    The API has its own handlers and never gets here.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/") or not isinstance(exc, HavenError):
+            return None
+        if isinstance(exc, NotSignedIn):
+            return redirect_to_login(request.get_full_path())
+        if isinstance(exc, NotFound):
+            context = {"message": exc.message, "title": "Not found"}
+            return render(request, "error.html", context, status=404)
+        return render(request, "error.html", {"message": exc.message}, status=exc.status)
+
+
+def add_errors(form: forms.Form, exc: HavenError) -> None:
+    """Show an action's field messages on the form (unknown fields go on top)."""
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    for name, field_messages in exc.fields.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+def flash_error(request: HttpRequest, exc: HavenError) -> None:
+    messages.error(request, exc.message)
+
+
+def cursor_of(request: HttpRequest) -> str | None:
+    return request.GET.get("cursor") or None
+
+
+def confirm(
+    request: HttpRequest,
+    *,
+    title: str,
+    question: str,
+    confirm_label: str,
+    cancel_url: str,
+    preview: str = "",
+) -> HttpResponse:
+    """The page shown before any destructive action; its form POSTs back to the same URL."""
+    context = {
+        "title": title,
+        "question": question,
+        "confirm_label": confirm_label,
+        "cancel_url": cancel_url,
+        "preview": preview,
+    }
+    return render(request, "includes/confirm.html", context)

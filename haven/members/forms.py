@@ -1,0 +1,46 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from haven.members.languages import LANGUAGE_CHOICES
+from haven.members.models import Member
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(max_length=30, help_text="3–30 lowercase letters, digits or _.")
+    display_name = forms.CharField(max_length=50, required=False)
+    email = forms.EmailField()
+    password = forms.CharField(widget=forms.PasswordInput, help_text="At least 8 characters.")
+    kind = forms.ChoiceField(choices=Member.Kind.choices, label="I am a")
+    native_languages = forms.MultipleChoiceField(
+        choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, label="I speak"
+    )
+    learning_languages = forms.MultipleChoiceField(
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="I am learning",
+    )
+
+
+class SigninForm(AuthenticationForm):
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(max_length=50)
+    bio = forms.CharField(max_length=500, required=False, widget=forms.Textarea)
+    kind = forms.ChoiceField(choices=Member.Kind.choices, label="I am a")
+    native_languages = forms.MultipleChoiceField(
+        choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, label="I speak"
+    )
+    learning_languages = forms.MultipleChoiceField(
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="I am learning",
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=60, help_text="What will use this token, e.g. “my script”.")

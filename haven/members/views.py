@@ -1,0 +1,133 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from haven.community import selectors as community
+from haven.core.errors import HavenError, Invalid, NotFound
+from haven.core.web import add_errors, confirm, cursor_of
+from haven.friends.selectors import relationship
+from haven.members import actions, selectors
+from haven.members.forms import ProfileForm, SigninForm, SignupForm, TokenForm
+from haven.members.roles import ROLE_LABELS, role_of
+from haven.safety import policies
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("community:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = actions.sign_up(**form.cleaned_data)
+        except Invalid as exc:
+            add_errors(form, exc)
+        else:
+            login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Haven, {member.name}!")
+            return redirect("community:home")
+    return render(
+        request, "members/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+class SigninView(LoginView):
+    template_name = "members/signin.html"
+    authentication_form = SigninForm
+    redirect_authenticated_user = True
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    member = selectors.access_member(username)
+    viewer = request.user
+    timeline_allowed = policies.can_view_timeline(viewer, member)
+    timeline = None
+    if timeline_allowed:
+        timeline = community.timeline_of(viewer, member, cursor=cursor_of(request))
+    context = {
+        "member": member,
+        "role": ROLE_LABELS.get(role_of(member) or ""),
+        "native": [x for x in member.languages.all() if x.kind == "native"],
+        "learning": [x for x in member.languages.all() if x.kind == "learning"],
+        "relation": relationship(viewer, member),
+        "timeline": timeline,
+        "timeline_refusal": timeline_allowed.message,
+        "posts": community.posts_by(viewer, member, limit=5).items,
+        "is_me": viewer.is_authenticated and viewer.pk == member.pk,
+    }
+    return render(request, "members/profile.html", context)
+
+
+@login_required
+def settings_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "members/settings.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    me = selectors.access_member(request.user.username)
+    initial = {
+        "display_name": me.display_name,
+        "bio": me.bio,
+        "kind": me.kind,
+        "native_languages": [x.code for x in me.languages.all() if x.kind == "native"],
+        "learning_languages": [x.code for x in me.languages.all() if x.kind == "learning"],
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_profile(actor=request.user, **form.cleaned_data)
+        except Invalid as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("members:profile", request.user.username)
+    return render(
+        request, "members/edit_profile.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, new_secret = actions.create_token(actor=request.user, name=form.cleaned_data["name"])
+        except Invalid as exc:
+            add_errors(form, exc)
+        else:
+            form = TokenForm()
+    page = selectors.tokens_of(request.user).order_by("-created_at")[:50]
+    context = {"form": form, "tokens": page, "new_secret": new_secret}
+    return render(request, "members/tokens.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    if request.method == "GET":
+        token = selectors.tokens_of(request.user).filter(pk=token_id).first()
+        if token is None:
+            raise NotFound("No such token.")
+        return confirm(
+            request,
+            title="Revoke this token?",
+            question=f"Programs using “{token.name}” ({token.prefix}…) will stop working at once.",
+            confirm_label="Revoke token",
+            cancel_url=reverse("members:tokens"),
+        )
+    try:
+        token = actions.revoke_token(actor=request.user, token_id=token_id)
+    except HavenError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
+    return redirect("members:tokens")
