@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("haven.chats.urls")),
     path("", include("haven.friends.urls")),
 ]
+
+handler404 = "haven.core.web.not_found"
+handler500 = "haven.core.web.server_error"

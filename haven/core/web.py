@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from haven.core.errors import HavenError, NotFound, NotSignedIn
@@ -71,3 +71,20 @@ def confirm(
         "preview": preview,
     }
     return render(request, "includes/confirm.html", context)
+
+
+def _api_error(code: str, message: str, status: int) -> HttpResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for any URL nobody routes: JSON under /api/, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error("not_found", "Not found.", 404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _api_error("server_error", "Something went wrong on our side.", 500)
+    return render(request, "500.html", status=500)

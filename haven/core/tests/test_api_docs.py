@@ -1,0 +1,58 @@
+"""The API describes itself, serves its docs from Haven itself and speaks one error format."""
+
+import pytest
+from django.test import Client, override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_document_lists_every_surface():
+    response = Client().get("/api/openapi.json", follow=True)
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/auth/signup",
+        "/api/v1/auth/token",
+        "/api/v1/me",
+        "/api/v1/me/tokens",
+        "/api/v1/members/{username}",
+        "/api/v1/posts",
+        "/api/v1/posts/{post_id}/comments",
+        "/api/v1/timeline",
+        "/api/v1/members/{username}/timeline",
+        "/api/v1/feed",
+        "/api/v1/chats",
+        "/api/v1/chats/{chat_id}/messages",
+        "/api/v1/friend-requests",
+        "/api/v1/me/friends",
+    ):
+        assert path in paths, path
+    schemes = response.json()["components"]["securitySchemes"]
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+def test_interactive_docs_load_their_assets_from_haven_not_a_cdn():
+    page = Client().get("/api/docs", follow=True)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_pages_load_htmx_from_haven_not_a_cdn():
+    html = Client().get("/").content.decode()
+    assert "/static/django_htmx/htmx" in html
+    assert "cdn" not in html.lower()
+
+
+@override_settings(DEBUG=False)
+def test_an_unknown_api_url_answers_in_the_error_format():
+    response = Client().get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+
+
+def test_an_unknown_page_is_a_friendly_404():
+    response = Client().get("/no/such/page")
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode()
