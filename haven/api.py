@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from haven.core.api import SIGNED_IN, install_error_handlers
+from haven.core.api import SIGNED_IN, StrictJsonParser, install_error_handlers
 
 api = NinjaAPI(
     title="Haven API",
@@ -16,6 +16,7 @@ api = NinjaAPI(
     ),
     auth=SIGNED_IN,
     urls_namespace="api",
+    parser=StrictJsonParser(),
 )
 install_error_handlers(api)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any, Generic, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from haven.core.errors import HavenError
@@ -62,6 +64,26 @@ def anonymous(request: HttpRequest) -> Any:
 
 SIGNED_IN = [BearerAuth(), SessionAuth()]
 OPTIONAL = [BearerAuth(), SessionAuth(), anonymous]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class StrictJsonParser(Parser):
+    """JSON bodies; NUL characters are refused (PostgreSQL cannot store them in text)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body)
+        if _has_nul(data):
+            raise ValueError("NUL characters are not allowed")
+        return data
 
 
 def hash_token(token: str) -> str:

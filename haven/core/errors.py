@@ -70,6 +70,8 @@ def require_text(name: str, value: str | None, *, max_length: int, label: str = 
     label = label or name.replace("_", " ").capitalize()
     if not text:
         raise Invalid.field(name, f"{label} cannot be empty.")
+    if "\x00" in text:
+        raise Invalid.field(name, f"{label} may not contain NUL characters.")
     if len(text) > max_length:
         raise Invalid.field(name, f"{label} must be at most {max_length} characters.")
     return text

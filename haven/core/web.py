@@ -11,6 +11,22 @@ from django.shortcuts import render
 from haven.core.errors import HavenError, NotFound, NotSignedIn
 
 
+class RejectNulMiddleware:
+    """NUL characters in a URL or query are never meaningful, and PostgreSQL refuses
+    them in text; answer 400 here rather than let a lookup fail deep inside."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            if request.path.startswith("/api/"):
+                return _api_error("bad_request", "Requests may not contain NUL characters.", 400)
+            return HttpResponse("Bad request.", status=400, content_type="text/plain")
+        return self.get_response(request)
+
+
 class HavenErrorMiddleware:
     """Turns an action's or selector's error raised in a page into the right page.
 

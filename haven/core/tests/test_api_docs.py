@@ -56,3 +56,13 @@ def test_an_unknown_page_is_a_friendly_404():
     response = Client().get("/no/such/page")
     assert response.status_code == 404
     assert "Not found" in response.content.decode()
+
+
+def test_nul_characters_get_a_400_not_a_database_error(alice, api):
+    client = api(alice)
+    response = client.post("/posts", {"space": "answers", "title": "a\x00b", "body": "x"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+    assert client.get("/members/al%00ice").status_code == 400
+    assert client.get("/posts", {"space": "answers\x00"}).status_code == 400
+    assert Client().get("/u/al%00ice").status_code == 400
