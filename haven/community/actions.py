@@ -80,7 +80,7 @@ def delete_post(*, actor, post: Post) -> None:
 def add_comment(*, actor, post: Post, body: str, parent: Comment | None = None) -> Comment:
     if parent is not None:
         if parent.post_id != post.pk:
-            raise Invalid.field("parent", "That comment is not on this post.")
+            raise Invalid.field("parent_id", "That comment is not on this post.")
         if parent.parent_id is not None:
             parent = parent.parent  # replies stay one level deep
         policies.can_reply(actor, parent).enforce()

@@ -113,6 +113,13 @@ def _validation_fields(errors: list[dict]) -> dict[str, list[str]]:
     return fields
 
 
+def _unreadable_body(cause: BaseException) -> str:
+    if isinstance(cause, json.JSONDecodeError):
+        where = f"line {cause.lineno}, column {cause.colno}"
+        return f"The body is not valid JSON ({cause.msg} at {where})."
+    return f"{str(cause).rstrip('.')}."
+
+
 _STATUS_CODES = {
     400: "bad_request",
     401: "not_signed_in",
@@ -143,6 +150,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         err = HavenError(str(exc), code=_STATUS_CODES.get(exc.status_code, "error"))
         err.status = exc.status_code
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # Ninja's wrapper around our parser failing: say why, like any other bad input.
+            err.fields = {"__all__": [_unreadable_body(exc.__cause__)]}
         return error_response(api, request, err)
 
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -35,7 +35,10 @@ def _decode(cursor: str, fields: list[Any]) -> list[Any]:
         raw = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(raw, list) or len(raw) != len(fields):
             raise ValueError
-        return [field.to_python(value) for field, value in zip(fields, raw, strict=True)]
+        values = [field.to_python(value) for field, value in zip(fields, raw, strict=True)]
+        if any(value is None for value in values):  # ordering columns are never null
+            raise ValueError
+        return values
     except (ValueError, TypeError, json.JSONDecodeError) as exc:
         raise Invalid.field("cursor", "This cursor is not valid.") from exc
     except Exception as exc:  # ValidationError from to_python

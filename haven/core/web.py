@@ -53,12 +53,13 @@ class HavenErrorMiddleware:
 
 
 def add_errors(form: forms.Form, exc: HavenError) -> None:
-    """Show an action's field messages on the form (unknown fields go on top)."""
+    """Show an action's field messages on the form (unknown and hidden fields go on top)."""
     if not exc.fields:
         form.add_error(None, exc.message)
     for name, field_messages in exc.fields.items():
+        shown = name in form.fields and not form.fields[name].widget.is_hidden
         for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
+            form.add_error(name if shown else None, message)
 
 
 def flash_error(request: HttpRequest, exc: HavenError) -> None:

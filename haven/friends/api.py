@@ -1,3 +1,5 @@
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Router
 
@@ -21,7 +23,7 @@ def send_request(request: HttpRequest, payload: FriendRequestIn):
 @router.get("/friend-requests", response={200: PageOut[FriendRequestOut], **ERRORS})
 def list_requests(
     request: HttpRequest,
-    direction: str = "incoming",
+    direction: Literal["incoming", "outgoing"] = "incoming",
     cursor: str | None = None,
     limit: int | None = None,
 ):

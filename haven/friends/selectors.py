@@ -28,14 +28,14 @@ def friends_of(member, *, cursor: str | None = None, limit: int | None = None) -
 def incoming_requests(member, *, cursor: str | None = None, limit: int | None = None) -> Page:
     requests = FriendRequest.objects.filter(
         to_member=member, status=FriendRequest.Status.PENDING, from_member__is_active=True
-    ).select_related("from_member")
+    ).select_related("from_member", "to_member")
     return paginate(requests, cursor=cursor, limit=limit)
 
 
 def outgoing_requests(member, *, cursor: str | None = None, limit: int | None = None) -> Page:
     requests = FriendRequest.objects.filter(
         from_member=member, status=FriendRequest.Status.PENDING
-    ).select_related("to_member")
+    ).select_related("from_member", "to_member")
     return paginate(requests, cursor=cursor, limit=limit)
 
 

@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -36,6 +37,16 @@ def _set_languages(member: Member, *, native: list[str], learning: list[str]) ->
     )
 
 
+def _check_email(email: str) -> str:
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise Invalid.field("email", "Enter a valid email address.") from exc
+    return email
+
+
 def _check_username(username: str) -> str:
     username = (username or "").strip().lower()
     try:
@@ -56,6 +67,7 @@ def sign_up(
     learning_languages: list[str] | None = None,
 ) -> Member:
     username = _check_username(username)
+    email = _check_email(email)
     if kind not in Member.Kind.values:
         raise Invalid.field("kind", "Choose student or teacher.")
     display_name = require_text("display_name", display_name or username, max_length=50)
