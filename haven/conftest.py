@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +28,14 @@ PASSWORD = "correct-horse-battery-9"
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    """Each test gets an empty in-process cache, so rate-limit counters never leak
+    between tests or between parallel workers (test_ratelimit covers Redis)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
 
 
 def make_member(

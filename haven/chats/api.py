@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from haven.chats import actions, selectors
 from haven.chats.schemas import ChatOut, MessageIn, MessageOut, StartChatIn, StartChatOut
@@ -17,7 +17,7 @@ def start_chat(request: HttpRequest, payload: StartChatIn):
     chat, message = actions.start_chat(
         actor=member, target=access_member(payload.username), body=payload.body
     )
-    return 201, {"chat": selectors.access_chat(member, chat.pk), "message": message}
+    return Status(201, {"chat": selectors.access_chat(member, chat.pk), "message": message})
 
 
 @router.get("/chats", response={200: PageOut[ChatOut], **ERRORS})
@@ -43,4 +43,4 @@ def list_messages(
 def send_message(request: HttpRequest, chat_id: int, payload: MessageIn):
     member = viewer(request)
     chat = selectors.access_chat(member, chat_id)
-    return 201, actions.send_message(actor=member, chat=chat, body=payload.body)
+    return Status(201, actions.send_message(actor=member, chat=chat, body=payload.body))

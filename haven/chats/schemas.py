@@ -15,9 +15,13 @@ class MessageOut(Schema):
 
 class LastMessageOut(Schema):
     id: int
-    sender_id: int
+    from_me: bool
     body: str
     created_at: datetime
+
+    @staticmethod
+    def resolve_from_me(obj, context) -> bool:
+        return obj.sender_id == context["request"].auth.pk
 
 
 class ChatOut(Schema):

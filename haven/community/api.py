@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from haven.community import actions, selectors
 from haven.community.models import Space
@@ -34,7 +34,7 @@ def list_posts(
 @router.post("/posts", response={201: PostOut, **ERRORS})
 def create_post(request: HttpRequest, payload: PostIn):
     """Ask a question, write a Notebook entry (its `language` required) or open a thread."""
-    return 201, actions.create_post(actor=viewer(request), **payload.dict())
+    return Status(201, actions.create_post(actor=viewer(request), **payload.dict()))
 
 
 @router.get("/posts/{post_id}", auth=OPTIONAL, response={200: PostOut, **ERRORS})
@@ -51,7 +51,7 @@ def edit_post(request: HttpRequest, post_id: int, payload: PostPatch):
 @router.delete("/posts/{post_id}", response={204: None, **ERRORS})
 def delete_post(request: HttpRequest, post_id: int):
     actions.delete_post(actor=viewer(request), post=selectors.access_post(viewer(request), post_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -73,7 +73,9 @@ def add_comment(request: HttpRequest, post_id: int, payload: CommentIn):
     parent = None
     if payload.parent_id is not None:
         parent = selectors.access_comment(member, payload.parent_id)
-    return 201, actions.add_comment(actor=member, post=post, body=payload.body, parent=parent)
+    return Status(
+        201, actions.add_comment(actor=member, post=post, body=payload.body, parent=parent)
+    )
 
 
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **ERRORS})
@@ -86,7 +88,7 @@ def edit_comment(request: HttpRequest, comment_id: int, payload: CommentPatch):
 def delete_comment(request: HttpRequest, comment_id: int):
     comment = selectors.access_comment(viewer(request), comment_id)
     actions.delete_comment(actor=viewer(request), comment=comment)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/timeline", response={201: ShareOut, **ERRORS})
@@ -94,7 +96,7 @@ def create_share(request: HttpRequest, payload: ShareIn):
     """Share a status, or a community post (`post_id`) with optional words, on my timeline."""
     member = viewer(request)
     post = selectors.access_post(member, payload.post_id) if payload.post_id else None
-    return 201, actions.share(actor=member, text=payload.text, post=post)
+    return Status(201, actions.share(actor=member, text=payload.text, post=post))
 
 
 @router.get("/timeline/{share_id}", response={200: ShareOut, **ERRORS})
@@ -106,7 +108,7 @@ def get_share(request: HttpRequest, share_id: int):
 def delete_share(request: HttpRequest, share_id: int):
     share = selectors.access_share(viewer(request), share_id)
     actions.delete_share(actor=viewer(request), share=share)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/members/{username}/timeline", response={200: PageOut[ShareOut], **ERRORS})

@@ -39,7 +39,16 @@ class HavenErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and "json" not in response.get("Content-Type", "")
+        ):
+            allowed = response.get("Allow", "")
+            response = _api_error("method_not_allowed", "This method is not allowed here.", 405)
+            response["Allow"] = allowed
+        return response
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if request.path.startswith("/api/") or not isinstance(exc, HavenError):

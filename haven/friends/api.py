@@ -1,7 +1,7 @@
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from haven.core.api import ErrorOut, PageOut, viewer
 from haven.friends import actions, selectors
@@ -15,8 +15,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 @router.post("/friend-requests", response={201: FriendRequestOut, **ERRORS})
 def send_request(request: HttpRequest, payload: FriendRequestIn):
     """Ask a member to be friends. If they already asked you, this accepts their request."""
-    return 201, actions.send_friend_request(
-        actor=viewer(request), target=access_member(payload.username)
+    return Status(
+        201,
+        actions.send_friend_request(actor=viewer(request), target=access_member(payload.username)),
     )
 
 
@@ -48,7 +49,7 @@ def decline(request: HttpRequest, request_id: int):
 def cancel(request: HttpRequest, request_id: int):
     found = selectors.access_request(viewer(request), request_id)
     actions.cancel_friend_request(actor=viewer(request), request=found)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/friends", response={200: PageOut[FriendOut], **ERRORS})
@@ -59,4 +60,4 @@ def my_friends(request: HttpRequest, cursor: str | None = None, limit: int | Non
 @router.delete("/me/friends/{username}", response={204: None, **ERRORS})
 def unfriend(request: HttpRequest, username: str):
     actions.unfriend(actor=viewer(request), friend=access_member(username))
-    return 204, None
+    return Status(204, None)

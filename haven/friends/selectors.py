@@ -34,7 +34,7 @@ def incoming_requests(member, *, cursor: str | None = None, limit: int | None = 
 
 def outgoing_requests(member, *, cursor: str | None = None, limit: int | None = None) -> Page:
     requests = FriendRequest.objects.filter(
-        from_member=member, status=FriendRequest.Status.PENDING
+        from_member=member, status=FriendRequest.Status.PENDING, to_member__is_active=True
     ).select_related("from_member", "to_member")
     return paginate(requests, cursor=cursor, limit=limit)
 

@@ -12,10 +12,26 @@ from django.utils import timezone
 
 from haven.core.api import hash_token
 from haven.core.errors import Invalid, NotFound, require_text
+from haven.core.ratelimit import limit
 from haven.members.languages import LANGUAGES
 from haven.members.models import USERNAME_RULE, ApiToken, Member, MemberLanguage
 
 MAX_TOKENS = 20
+SIGN_IN_ATTEMPTS = (10, 300)  # per username and address, per 5 minutes
+SIGN_UPS = (20, 3600)  # per address, per hour
+
+
+def throttle_sign_in(*, username: str, address: str) -> None:
+    """Count a password attempt; refuse with 429 when they come too fast."""
+    hits, window = SIGN_IN_ATTEMPTS
+    message = "Too many sign-in attempts. Wait a few minutes and try again."
+    limit("sign-in", f"{username.lower()}|{address}", max_hits=hits, window=window, message=message)
+
+
+def throttle_sign_up(*, address: str) -> None:
+    hits, window = SIGN_UPS
+    message = "Too many new accounts from here. Try again later."
+    limit("sign-up", address, max_hits=hits, window=window, message=message)
 
 
 def _check_languages(field: str, codes: list[str]) -> list[str]:
@@ -39,11 +55,12 @@ def _set_languages(member: Member, *, native: list[str], learning: list[str]) ->
 
 def _check_email(email: str) -> str:
     email = (email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise Invalid.field("email", "Enter a valid email address.") from exc
+    if not email:
+        raise Invalid.field("email", "Enter your email address.")
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise Invalid.field("email", "Enter a valid email address.") from exc
     return email
 
 

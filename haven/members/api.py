@@ -1,10 +1,11 @@
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from haven.core.api import OPTIONAL, ErrorOut, PageOut, viewer
 from haven.core.errors import Invalid
 from haven.core.pagination import paginate
+from haven.core.ratelimit import client_ip
 from haven.members import actions, selectors
 from haven.members.schemas import (
     MemberOut,
@@ -19,28 +20,31 @@ from haven.members.schemas import (
 
 router = Router(tags=["members"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+LIMITED = {**ERRORS, 429: ErrorOut}
 
 
 def _token_out(token, secret: str) -> dict:
     return {**TokenOut.from_orm(token).dict(), "token": secret}
 
 
-@router.post("/auth/signup", auth=None, response={201: SignupOut, **ERRORS})
+@router.post("/auth/signup", auth=None, response={201: SignupOut, **LIMITED})
 def signup(request: HttpRequest, payload: SignupIn):
-    """Create an account and a first API token (shown only once)."""
+    """Create an account and a first API token (shown only once). Rate limited per address."""
+    actions.throttle_sign_up(address=client_ip(request))
     member = actions.sign_up(**payload.dict())
     _, secret = actions.create_token(actor=member, name="Sign-up")
-    return 201, {"member": selectors.access_member(member.username), "token": secret}
+    return Status(201, {"member": selectors.access_member(member.username), "token": secret})
 
 
-@router.post("/auth/token", auth=None, response={201: NewTokenOut, **ERRORS})
+@router.post("/auth/token", auth=None, response={201: NewTokenOut, **LIMITED})
 def issue_token(request: HttpRequest, payload: TokenRequestIn):
-    """Exchange a username and password for a new bearer token."""
+    """Exchange a username and password for a new bearer token. Rate limited (429)."""
+    actions.throttle_sign_in(username=payload.username, address=client_ip(request))
     member = authenticate(request, username=payload.username.lower(), password=payload.password)
     if member is None:
         raise Invalid("Wrong username or password.", code="bad_credentials")
     token, secret = actions.create_token(actor=member, name=payload.name)
-    return 201, _token_out(token, secret)
+    return Status(201, _token_out(token, secret))
 
 
 @router.get("/me", response={200: MemberOut, **ERRORS})
@@ -62,13 +66,13 @@ def list_tokens(request: HttpRequest, cursor: str | None = None, limit: int | No
 @router.post("/me/tokens", response={201: NewTokenOut, **ERRORS})
 def create_token(request: HttpRequest, payload: TokenIn):
     token, secret = actions.create_token(actor=viewer(request), name=payload.name)
-    return 201, _token_out(token, secret)
+    return Status(201, _token_out(token, secret))
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS})
 def revoke_token(request: HttpRequest, token_id: int):
     actions.revoke_token(actor=viewer(request), token_id=token_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/members/{username}", auth=OPTIONAL, response={200: MemberOut, **ERRORS})

@@ -31,7 +31,7 @@ class MemberOut(MemberBrief):
 
 class SignupIn(Schema):
     username: str
-    email: str = ""
+    email: str
     password: str
     display_name: str = ""
     kind: str = "student"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from haven.community import selectors as community
 from haven.core.errors import HavenError, Invalid, NotFound
+from haven.core.ratelimit import RateLimited, client_ip
 from haven.core.web import add_errors, confirm, cursor_of
 from haven.friends.selectors import relationship
 from haven.members import actions, selectors
@@ -24,8 +25,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            actions.throttle_sign_up(address=client_ip(request))
             member = actions.sign_up(**form.cleaned_data)
-        except Invalid as exc:
+        except (Invalid, RateLimited) as exc:
             add_errors(form, exc)
         else:
             login(request, member, backend="django.contrib.auth.backends.ModelBackend")
@@ -40,6 +42,20 @@ class SigninView(LoginView):
     template_name = "members/signin.html"
     authentication_form = SigninForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            actions.throttle_sign_in(
+                username=request.POST.get("username", ""), address=client_ip(request)
+            )
+        except RateLimited as exc:
+            form = self.get_form()
+            form.errors.clear()
+            add_errors(form, exc)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = exc.headers["Retry-After"]
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
