@@ -1,0 +1,182 @@
+"""Build the demo community through Haven's own actions, so demo data obeys the
+same rules (validation, counters, the policy gate) as anything a member writes."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from haven.chats import actions as chat_actions
+from haven.chats.models import Chat, Message
+from haven.community import actions as community_actions
+from haven.community.models import Comment, Post, Share, Space
+from haven.core.demo.people import MARKER, MEMBERS, PASSWORD, STAFF, Person
+from haven.core.demo.posts import ANSWERS, DISCUSSIONS, NOTEBOOK, Thread
+from haven.core.demo.social import (
+    CHATS,
+    FRIENDS,
+    PENDING,
+    RANDOM_FRIENDS,
+    RANDOM_PENDING,
+    SHARE_TEXTS,
+    SHARED_POSTS,
+    STATUSES,
+)
+from haven.friends import actions as friend_actions
+from haven.friends.models import FriendRequest, Friendship
+from haven.members import actions as member_actions
+from haven.members.groups import ensure_staff_groups
+from haven.members.models import Member
+from haven.members.roles import ADMIN
+
+SEED = 2026
+
+
+@dataclass
+class SeedResult:
+    created_members: list[str] = field(default_factory=list)
+    created_content: bool = False
+
+
+def seed_demo(*, rng: random.Random | None = None) -> SeedResult:
+    """Create whatever of the demo community is missing; a second run changes nothing.
+
+    Members are found or created by username. Content is all-or-nothing: it is
+    made only while the marker member has no posts, in the same transaction.
+    """
+    rng = rng or random.Random(SEED)
+    result = SeedResult()
+    with transaction.atomic():
+        ensure_staff_groups()
+        members = _ensure_members(result)
+        _ensure_staff(members)
+        if not Post.objects.filter(author=members[MARKER]).exists():
+            posts = _posts(members, rng)
+            _chats(members)
+            _friendships(members, rng)
+            _timeline(members, posts, rng)
+            result.created_content = True
+    return result
+
+
+def _ensure_members(result: SeedResult) -> dict[str, Member]:
+    people = [*MEMBERS, *(person for person, _ in STAFF)]
+    existing = Member.objects.in_bulk([p.username for p in people], field_name="username")
+    members = {}
+    for person in people:
+        member = existing.get(person.username)
+        if member is None:
+            member = _sign_up(person)
+            result.created_members.append(person.username)
+        members[person.username] = member
+    return members
+
+
+def _sign_up(person: Person) -> Member:
+    member = member_actions.sign_up(
+        username=person.username,
+        email=f"{person.username}@example.org",
+        password=PASSWORD,
+        display_name=person.display_name,
+        kind=person.kind,
+        native_languages=list(person.native),
+        learning_languages=list(person.learning),
+    )
+    return member_actions.update_profile(actor=member, bio=person.bio)
+
+
+def _ensure_staff(members: dict[str, Member]) -> None:
+    # No action grants roles yet; until one exists (with its audit row) the seed
+    # sets the flags the way an admin would in Django admin.
+    for person, role in STAFF:
+        member = members[person.username]
+        Member.objects.filter(pk=member.pk).update(is_staff=True, is_superuser=role == ADMIN)
+        member.groups.add(Group.objects.get(name=role))
+
+
+def _posts(members: dict[str, Member], rng: random.Random) -> list[Post]:
+    threads = [
+        *((Space.ANSWERS, t) for t in ANSWERS),
+        *((Space.NOTEBOOK, t) for t in NOTEBOOK),
+        *((Space.DISCUSSIONS, t) for t in DISCUSSIONS),
+    ]
+    rng.shuffle(threads)  # the home page and feeds show the spaces mixed, as in life
+    return [_thread(members, space, thread) for space, thread in threads]
+
+
+def _thread(members: dict[str, Member], space: str, thread: Thread) -> Post:
+    post = community_actions.create_post(
+        actor=members[thread.author],
+        space=space,
+        title=thread.title,
+        body=thread.body,
+        language=thread.language,
+    )
+    for note in thread.comments:
+        comment = community_actions.add_comment(
+            actor=members[note.author], post=post, body=note.body
+        )
+        for reply in note.replies:
+            community_actions.add_comment(
+                actor=members[reply.author], post=post, body=reply.body, parent=comment
+            )
+    return post
+
+
+def _chats(members: dict[str, Member]) -> None:
+    for first, second, lines in CHATS:
+        pair = (members[first], members[second])
+        chat, _ = chat_actions.start_chat(actor=pair[0], target=pair[1], body=lines[0])
+        for turn, line in enumerate(lines[1:], start=1):
+            chat_actions.send_message(actor=pair[turn % 2], chat=chat, body=line)
+
+
+def _friendships(members: dict[str, Member], rng: random.Random) -> None:
+    taken = {frozenset(pair) for pair in (*FRIENDS, *PENDING)}
+    community = [p.username for p in MEMBERS]
+    candidates = [p for p in itertools.combinations(community, 2) if frozenset(p) not in taken]
+    rng.shuffle(candidates)
+    extra = [
+        p if rng.random() < 0.5 else p[::-1] for p in candidates[: RANDOM_FRIENDS + RANDOM_PENDING]
+    ]
+    for sender, receiver in (*FRIENDS, *extra[:RANDOM_FRIENDS]):
+        request = friend_actions.send_friend_request(
+            actor=members[sender], target=members[receiver]
+        )
+        friend_actions.accept_friend_request(actor=members[receiver], request=request)
+    for sender, receiver in (*PENDING, *extra[RANDOM_FRIENDS:]):
+        friend_actions.send_friend_request(actor=members[sender], target=members[receiver])
+
+
+def _timeline(members: dict[str, Member], posts: list[Post], rng: random.Random) -> None:
+    entries: list[tuple[Member, str, Post | None]] = [
+        (members[author], text, None) for author, text in STATUSES
+    ]
+    community = [members[p.username] for p in MEMBERS]
+    for post in rng.sample(posts, SHARED_POSTS):
+        sharer = rng.choice([m for m in community if m.pk != post.author_id])
+        entries.append((sharer, rng.choice(SHARE_TEXTS), post))
+    rng.shuffle(entries)
+    for author, text, post in entries:
+        community_actions.share(actor=author, text=text, post=post)
+
+
+def demo_counts() -> dict[str, int]:
+    """What the demo database holds, for the command's summary and the tests."""
+    posts = {space: Post.objects.filter(space=space).count() for space in Space.values}
+    return {
+        "members": Member.objects.count(),
+        **{f"posts in {space}": n for space, n in posts.items()},
+        "comments": Comment.objects.count(),
+        "chats": Chat.objects.count(),
+        "messages": Message.objects.count(),
+        "friendships": Friendship.objects.count() // 2,  # stored once per direction
+        "pending friend requests": FriendRequest.objects.filter(
+            status=FriendRequest.Status.PENDING
+        ).count(),
+        "timeline shares": Share.objects.count(),
+    }

@@ -1,0 +1,120 @@
+"""`manage.py seed_demo` builds a believable community, and running it again changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from haven.chats.models import Chat, ChatMembership, Message
+from haven.community.models import Comment, Post, Share, Space
+from haven.core.demo.people import PASSWORD
+from haven.friends.models import FriendRequest, Friendship
+from haven.members.models import Member, MemberLanguage
+from haven.members.roles import ADMIN, MODERATOR, SUPPORT_AGENT
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (
+    Member, MemberLanguage, Group, Post, Comment, Share,
+    Chat, ChatMembership, Message, FriendRequest, Friendship,
+)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _debug_on(settings):
+    settings.DEBUG = True  # the command refuses to run with DEBUG off
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, int]:
+    counts = {model.__name__: model.objects.count() for model in MODELS}
+    counts["group memberships"] = Member.groups.through.objects.count()
+    counts["staff"] = Member.objects.filter(is_staff=True).count()
+    return counts
+
+
+def test_seeding_twice_creates_nothing_the_second_time():
+    seed()
+    first = snapshot()
+    output = seed()
+    assert snapshot() == first
+    assert "0 new members" in output
+
+
+def test_demo_has_thirty_members_of_both_kinds_and_the_personas():
+    seed()
+    assert Member.objects.count() >= 30
+    assert Member.objects.filter(kind="student").count() >= 10
+    assert Member.objects.filter(kind="teacher").count() >= 10
+    assert MemberLanguage.objects.filter(kind="native").values("code").distinct().count() >= 8
+    assert set(Member.objects.filter(username__in=["alice", "bob", "carol"]).values_list(
+        "username", flat=True
+    )) == {"alice", "bob", "carol"}  # fmt: skip
+    assert all(m.bio and m.display_name for m in Member.objects.all())
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "superuser"),
+    [("ada", ADMIN, True), ("mia", MODERATOR, False), ("sam", SUPPORT_AGENT, False)],
+)
+def test_each_staff_account_is_staff_in_its_group(username, role, superuser):
+    seed()
+    member = Member.objects.get(username=username)
+    assert member.is_staff
+    assert member.is_superuser is superuser
+    assert list(member.groups.values_list("name", flat=True)) == [role]
+
+
+def test_every_demo_account_signs_in_with_the_published_password(client):
+    seed()
+    for member in Member.objects.all():
+        assert member.check_password(PASSWORD), member.username
+    assert client.login(username="alice", password=PASSWORD)
+
+
+def test_all_three_spaces_have_posts_with_comments_and_replies():
+    seed()
+    for space in Space.values:
+        posts = Post.objects.filter(space=space)
+        assert posts.count() >= 5, space
+        assert Comment.objects.filter(post__space=space).exists(), space
+    assert not Post.objects.filter(space=Space.NOTEBOOK, language="").exists()
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    for post in Post.objects.all():
+        assert post.comment_count == post.comments.count()
+
+
+def test_chats_friendships_and_timeline_are_populated():
+    seed()
+    assert Chat.objects.count() >= 10
+    assert Message.objects.count() >= 3 * Chat.objects.count()
+    assert Friendship.objects.count() >= 2 * 15  # two rows per friendship
+    assert FriendRequest.objects.filter(status="pending").count() >= 5
+    assert Share.objects.filter(post__isnull=True).exists()  # statuses
+    assert Share.objects.filter(post__isnull=False).exists()  # shared posts
+
+
+def test_the_seed_is_deterministic():
+    seed()
+    first = list(
+        Share.objects.order_by("id").values_list("author__username", "text", "post__title")
+    )
+    Member.objects.all().delete()  # cascades to all demo content
+    seed()
+    again = list(
+        Share.objects.order_by("id").values_list("author__username", "text", "post__title")
+    )
+    assert again == first
+
+
+def test_the_seed_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        seed()
+    assert not Member.objects.exists()
