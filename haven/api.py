@@ -26,11 +26,16 @@ def _mount() -> None:
     from haven.community.api import router as community
     from haven.friends.api import router as friends
     from haven.members.api import router as members
+    from haven.moderation.api import router as moderation
+    from haven.safety.api import ROUTERS as safety
 
     api.add_router("/", members)
     api.add_router("/", community)
     api.add_router("/", chats)
     api.add_router("/", friends)
+    for router in safety:
+        api.add_router("/", router)
+    api.add_router("/", moderation)
 
 
 _mount()

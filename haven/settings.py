@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "haven.community",
     "haven.chats",
     "haven.friends",
+    "haven.moderation",
 ]
 
 MIDDLEWARE = [
@@ -173,3 +174,8 @@ LOGGING = {
 # Haven's own limits (characters).
 HAVEN_PAGE_SIZE = 20
 HAVEN_MAX_PAGE_SIZE = 100
+# Flags: summed weights at or past this hide the item pending review (staff flags hide at once).
+HAVEN_FLAG_HIDE_THRESHOLD = float(os.environ.get("HAVEN_FLAG_HIDE_THRESHOLD", "3"))
+HAVEN_FLAGS_PER_HOUR = int(os.environ.get("HAVEN_FLAGS_PER_HOUR", "30"))
+HAVEN_REPORTS_PER_HOUR = int(os.environ.get("HAVEN_REPORTS_PER_HOUR", "10"))
+HAVEN_UPLOADS_PER_HOUR = int(os.environ.get("HAVEN_UPLOADS_PER_HOUR", "30"))

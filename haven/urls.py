@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("haven.community.urls")),
     path("", include("haven.chats.urls")),
     path("", include("haven.friends.urls")),
+    path("", include("haven.safety.urls")),
+    path("", include("haven.moderation.urls")),
 ]
 
 handler404 = "haven.core.web.not_found"

@@ -33,7 +33,7 @@ def list_messages(
     """Messages newest first; reading the first page marks the chat read."""
     member = viewer(request)
     chat = selectors.access_chat(member, chat_id)
-    page = selectors.messages_in(chat, cursor=cursor, limit=limit)
+    page = selectors.messages_in(member, chat, cursor=cursor, limit=limit)
     if cursor is None:
         actions.mark_read(actor=member, chat=chat)
     return page

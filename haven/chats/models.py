@@ -56,7 +56,8 @@ class ChatMembership(models.Model):
 
 
 class Message(models.Model):
-    """One chat message. Never deleted by the other party: it is their record too."""
+    """One chat message. Its sender may delete it; the other party cannot (it is their
+    record too), and evidence frozen from it stays whatever happens to it."""
 
     chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(
@@ -64,6 +65,7 @@ class Message(models.Model):
     )
     body = models.TextField(max_length=MESSAGE_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)  # under review: sender-only
 
     class Meta:
         indexes = [models.Index(fields=["chat", "-id"], name="message_by_chat")]

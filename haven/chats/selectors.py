@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from haven.chats.models import Chat, Message
 from haven.core.errors import NotFound
 from haven.core.pagination import Page, paginate
+from haven.safety.selectors import visible_messages
 
 
 def _mine(member):
@@ -48,7 +49,7 @@ def chat_with(member, other) -> Chat | None:
     return Chat.objects.filter(member_low_id=low, member_high_id=high).first()
 
 
-def messages_in(chat: Chat, *, cursor: str | None = None, limit: int | None = None) -> Page:
+def messages_in(viewer, chat: Chat, *, cursor: str | None = None, limit: int | None = None) -> Page:
     """Newest first; pages walk back in time."""
-    messages = Message.objects.filter(chat=chat).select_related("sender")
+    messages = visible_messages(viewer, Message.objects.filter(chat=chat).select_related("sender"))
     return paginate(messages, cursor=cursor, order=("-id",), limit=limit)

@@ -17,7 +17,7 @@ def chat_list(request: HttpRequest) -> HttpResponse:
 
 
 def _chat_page(request: HttpRequest, chat, form: MessageForm, status: int = 200) -> HttpResponse:
-    page = selectors.messages_in(chat, cursor=cursor_of(request))
+    page = selectors.messages_in(request.user, chat, cursor=cursor_of(request))
     if not cursor_of(request):
         actions.mark_read(actor=request.user, chat=chat)
     context = {

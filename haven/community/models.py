@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from haven.members.languages import LANGUAGE_CHOICES
 
@@ -32,6 +33,7 @@ class Post(models.Model):
     comment_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)  # under review: author-only
 
     class Meta:
         indexes = [
@@ -44,10 +46,16 @@ class Post(models.Model):
 
 
 class Comment(models.Model):
-    """A comment on a post (an answer in Answers, a correction in Notebook), or a
-    reply to one: replies are one level deep, `parent` is always top-level."""
+    """A comment on a post (an answer in Answers, a correction in Notebook) or on a
+    timeline share, or a reply to one: replies are one level deep, `parent` is
+    always top-level. Exactly one of `post` and `share` is set."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    share = models.ForeignKey(
+        "Share", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
     )
@@ -57,11 +65,20 @@ class Comment(models.Model):
     body = models.TextField(max_length=COMMENT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)  # under review: author-only
 
     class Meta:
         indexes = [
             models.Index(fields=["post", "parent", "created_at", "id"], name="comment_by_post"),
+            models.Index(fields=["share", "parent", "created_at", "id"], name="comment_by_share"),
             models.Index(fields=["author", "-created_at"], name="comment_by_author"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, share__isnull=True)
+                | Q(post__isnull=True, share__isnull=False),
+                name="comment_on_one_thing",
+            )
         ]
 
     def __str__(self) -> str:
@@ -80,7 +97,9 @@ class Share(models.Model):
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="shares"
     )
+    comment_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)  # under review: author-only
 
     class Meta:
         indexes = [

@@ -16,6 +16,25 @@ def new_public_id() -> int:
     return secrets.randbelow(900_000_000) + 100_000_000
 
 
+class ChatPrivacy(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    FRIENDS = "friends", "Friends only"
+    NOBODY = "nobody", "No one"
+
+
+class FriendRequestPrivacy(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    FRIENDS_OF_FRIENDS = "friends_of_friends", "Friends of friends"
+    NOBODY = "nobody", "No one"
+
+
+class TimelinePrivacy(models.TextChoices):
+    EVERYONE = "everyone", "Everyone, signed in or not"
+    MEMBERS = "members", "Haven members"
+    FRIENDS = "friends", "Friends only"
+    ONLY_ME = "only_me", "Only me"
+
+
 class Member(AbstractUser):
     """A Haven account: a student or a teacher, possibly also staff (via groups).
 
@@ -32,6 +51,18 @@ class Member(AbstractUser):
     display_name = models.CharField(max_length=50)
     bio = models.TextField(max_length=500, blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STUDENT)
+    # Privacy lives on the member row itself: every policy check already has the
+    # target loaded, and list filters read it in the same query, with no join.
+    who_can_chat = models.CharField(
+        max_length=10, choices=ChatPrivacy.choices, default=ChatPrivacy.EVERYONE
+    )
+    who_can_friend = models.CharField(
+        max_length=20, choices=FriendRequestPrivacy.choices, default=FriendRequestPrivacy.EVERYONE
+    )
+    who_can_see_timeline = models.CharField(
+        max_length=10, choices=TimelinePrivacy.choices, default=TimelinePrivacy.MEMBERS
+    )
+    searchable = models.BooleanField(default=True)
 
     REQUIRED_FIELDS = ["email"]
 

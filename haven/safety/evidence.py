@@ -1,0 +1,111 @@
+"""Frozen evidence: copies taken at filing time, with a SHA-256 over canonical JSON.
+
+`freeze(kind, obj)` builds the copy; `capture(...)` stores it. Nothing here
+reads the original again later, so editing or deleting it never changes the
+copy; `verify(evidence)` recomputes the hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from haven.safety.models import Evidence
+
+MESSAGE_CONTEXT = 10  # messages kept before and after a reported chat message
+
+
+def canonical(payload: dict[str, Any]) -> bytes:
+    """Sorted keys, no whitespace, UTF-8: the same payload always hashes the same."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def digest(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(payload)).hexdigest()
+
+
+def _author(member) -> dict[str, Any]:
+    return {
+        "id": member.pk,
+        "public_id": member.public_id,
+        "username": member.username,
+        "name": member.name,
+    }
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _message_line(message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "author": _author(message.sender),
+        "text": message.body,
+        "created_at": _when(message.created_at),
+    }
+
+
+def freeze(kind: str, obj) -> dict[str, Any]:
+    """The copy of one item: what it said, who wrote it, when, and its context."""
+    if kind == Evidence.Kind.MESSAGE:
+        from haven.chats.models import Message
+
+        around = Message.objects.filter(chat_id=obj.chat_id).select_related("sender")
+        before = list(around.filter(id__lt=obj.pk).order_by("-id")[:MESSAGE_CONTEXT])[::-1]
+        after = list(around.filter(id__gt=obj.pk).order_by("id")[:MESSAGE_CONTEXT])
+        return {
+            **_message_line(obj),
+            "chat_id": obj.chat_id,
+            "before": [_message_line(m) for m in before],
+            "after": [_message_line(m) for m in after],
+        }
+    if kind == Evidence.Kind.POST:
+        return {
+            "id": obj.pk,
+            "author": _author(obj.author),
+            "space": obj.space,
+            "title": obj.title,
+            "text": obj.body,
+            "created_at": _when(obj.created_at),
+            "edited_at": _when(obj.edited_at),
+        }
+    if kind == Evidence.Kind.COMMENT:
+        return {
+            "id": obj.pk,
+            "author": _author(obj.author),
+            "post_id": obj.post_id,
+            "share_id": obj.share_id,
+            "parent_id": obj.parent_id,
+            "text": obj.body,
+            "created_at": _when(obj.created_at),
+            "edited_at": _when(obj.edited_at),
+        }
+    if kind == Evidence.Kind.SHARE:
+        return {
+            "id": obj.pk,
+            "author": _author(obj.author),
+            "text": obj.text,
+            "post_id": obj.post_id,
+            "created_at": _when(obj.created_at),
+        }
+    raise ValueError(f"cannot freeze {kind}")
+
+
+def capture(kind: str, obj=None, *, report=None, flag=None, payload=None, upload=None) -> Evidence:
+    """Store one piece of evidence for a report or a flag (inside the caller's transaction)."""
+    payload = payload if payload is not None else freeze(kind, obj)
+    return Evidence.objects.create(
+        report=report,
+        flag=flag,
+        kind=kind,
+        source_id=getattr(obj, "pk", None),
+        upload=upload,
+        payload=payload,
+        sha256=digest(payload),
+    )
+
+
+def verify(evidence: Evidence) -> bool:
+    return digest(evidence.payload) == evidence.sha256
