@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from haven.chats.models import MESSAGE_MAX, Chat, ChatMembership, Message
-from haven.core.errors import require_text
+from haven.core.errors import Refused, require_text
 from haven.safety import policies
 
 
@@ -70,3 +70,15 @@ def mark_read(*, actor, chat: Chat) -> None:
         ChatMembership.objects.filter(
             chat=chat, member=actor, last_read_message_id__lt=latest
         ).update(last_read_message_id=latest)
+
+
+def delete_message(*, actor, message: Message) -> None:
+    """A sender may take back their own message. Evidence already frozen from it
+    (flags, reports) keeps its copy; the other party's client simply stops showing it."""
+    if message.sender_id != actor.pk:
+        raise Refused("You can only delete your own messages.")
+    with transaction.atomic():
+        chat_id = message.chat_id
+        message.delete()
+        latest = Message.objects.filter(chat_id=chat_id).order_by("-id").first()
+        Chat.objects.filter(pk=chat_id).update(last_message=latest)

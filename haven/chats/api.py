@@ -39,6 +39,15 @@ def list_messages(
     return page
 
 
+@router.delete("/chats/{chat_id}/messages/{message_id}", response={204: None, **ERRORS})
+def delete_message(request: HttpRequest, chat_id: int, message_id: int):
+    """Delete one of my own messages (frozen evidence of it is kept)."""
+    member = viewer(request)
+    chat = selectors.access_chat(member, chat_id)
+    actions.delete_message(actor=member, message=selectors.access_message(member, chat, message_id))
+    return Status(204, None)
+
+
 @router.post("/chats/{chat_id}/messages", response={201: MessageOut, **ERRORS})
 def send_message(request: HttpRequest, chat_id: int, payload: MessageIn):
     member = viewer(request)

@@ -44,6 +44,18 @@ def access_chat(member, chat_id: int) -> Chat:
     return chat
 
 
+def access_message(member, chat: Chat, message_id: int) -> Message:
+    """A message of a chat the member is in (and may see); anything else is NotFound."""
+    message = (
+        visible_messages(member, Message.objects.filter(chat=chat, pk=message_id))
+        .select_related("sender")
+        .first()
+    )
+    if message is None:
+        raise NotFound("No such message.")
+    return message
+
+
 def chat_with(member, other) -> Chat | None:
     low, high = sorted([member.pk, other.pk])
     return Chat.objects.filter(member_low_id=low, member_high_id=high).first()

@@ -8,4 +8,9 @@ urlpatterns = [
     path("chats/new/<str:username>", views.start, name="start"),
     path("chats/<int:chat_id>", views.chat_detail, name="chat"),
     path("chats/<int:chat_id>/messages", views.send, name="send"),
+    path(
+        "chats/<int:chat_id>/messages/<int:message_id>/delete",
+        views.delete_message,
+        name="delete_message",
+    ),
 ]

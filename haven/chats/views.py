@@ -1,12 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.chats import actions, selectors
 from haven.chats.forms import MessageForm
 from haven.core.errors import HavenError, Invalid
-from haven.core.web import add_errors, cursor_of
+from haven.core.web import add_errors, confirm, cursor_of
 from haven.members.selectors import access_member
 
 
@@ -55,6 +57,25 @@ def send(request: HttpRequest, chat_id: int) -> HttpResponse:
     if request.htmx:
         return render(request, "chats/sent.html", {"form": form}, status=400)
     return _chat_page(request, chat, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_message(request: HttpRequest, chat_id: int, message_id: int) -> HttpResponse:
+    chat = selectors.access_chat(request.user, chat_id)
+    message = selectors.access_message(request.user, chat, message_id)
+    if request.method == "GET":
+        return confirm(
+            request,
+            title="Delete this message?",
+            question="It disappears from this chat for both of you.",
+            confirm_label="Delete message",
+            cancel_url=reverse("chats:chat", args=[chat.pk]),
+            preview=message.body,
+        )
+    actions.delete_message(actor=request.user, message=message)
+    messages.success(request, "Message deleted.")
+    return redirect("chats:chat", chat.pk)
 
 
 @login_required
