@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrate demo serve clean
+.PHONY: run test lint fmt migrate demo serve clean bench-safety
 
 $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -45,6 +45,12 @@ serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/granian --interface wsgi --workers 2 --blocking-threads 4 \
 		--host $(HOST) --port $(PORT) haven.wsgi:application
+
+## Feed and send-message latency with 0 vs 10,000 blocks (own SQLite file unless DATABASE_URL is set)
+bench-safety: $(STAMP)
+	rm -rf var/bench
+	HAVEN_VAR_DIR=var/bench $(PY) manage.py migrate --noinput -v0
+	HAVEN_VAR_DIR=var/bench $(PY) manage.py bench_safety $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
