@@ -77,25 +77,52 @@ def delete_post(*, actor, post: Post) -> None:
         post.delete()
 
 
-def add_comment(*, actor, post: Post, body: str, parent: Comment | None = None) -> Comment:
+def _counter(comment: Comment):
+    """The row whose `comment_count` a comment counts toward: its post or its share."""
+    if comment.share_id is not None:
+        return Share.objects.filter(pk=comment.share_id)
+    return Post.objects.filter(pk=comment.post_id)
+
+
+def add_comment(
+    *,
+    actor,
+    post: Post | None = None,
+    share: Share | None = None,
+    body: str,
+    parent: Comment | None = None,
+) -> Comment:
+    """Comment on a post or on a timeline share, or reply (`parent`) to a comment on it.
+    The gate decides (blocks, the share's timeline setting, account state)."""
+    if (post is None) == (share is None):
+        raise ValueError("add_comment needs exactly one of post and share")
+    thread = post if post is not None else share
     if parent is not None:
-        if parent.post_id != post.pk:
-            raise Invalid.field("parent_id", "That comment is not on this post.")
+        if (parent.post_id, parent.share_id) != (
+            getattr(post, "pk", None),
+            getattr(share, "pk", None),
+        ):
+            raise Invalid.field("parent_id", f"That comment is not on this {_noun(thread)}.")
         if parent.parent_id is not None:
             parent = parent.parent  # replies stay one level deep
         policies.can_reply(actor, parent).enforce()
     else:
-        policies.can_comment(actor, post).enforce()
+        policies.can_comment(actor, thread).enforce()
     comment = Comment(
         post=post,
+        share=share,
         author=actor,
         parent=parent,
         body=require_text("body", body, max_length=COMMENT_MAX, label="Comment"),
     )
     with transaction.atomic():
         comment.save()
-        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        _counter(comment).update(comment_count=F("comment_count") + 1)
     return comment
+
+
+def _noun(thread) -> str:
+    return "share" if isinstance(thread, Share) else "post"
 
 
 def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
@@ -114,7 +141,7 @@ def delete_comment(*, actor, comment: Comment) -> None:
     with transaction.atomic():
         removed = 1 + comment.replies.count()
         comment.delete()
-        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - removed)
+        _counter(comment).update(comment_count=F("comment_count") - removed)
 
 
 def share(*, actor, text: str = "", post: Post | None = None) -> Share:

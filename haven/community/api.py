@@ -99,9 +99,35 @@ def create_share(request: HttpRequest, payload: ShareIn):
     return Status(201, actions.share(actor=member, text=payload.text, post=post))
 
 
-@router.get("/timeline/{share_id}", response={200: ShareOut, **ERRORS})
+@router.get("/timeline/{share_id}", auth=OPTIONAL, response={200: ShareOut, **ERRORS})
 def get_share(request: HttpRequest, share_id: int):
+    """One share, if its author's timeline setting lets me see it (signed-out visitors
+    see only shares from timelines open to everyone)."""
     return selectors.access_share(viewer(request), share_id)
+
+
+@router.get(
+    "/timeline/{share_id}/comments", auth=OPTIONAL, response={200: PageOut[CommentOut], **ERRORS}
+)
+def list_share_comments(
+    request: HttpRequest, share_id: int, cursor: str | None = None, limit: int | None = None
+):
+    """Top-level comments on a share oldest first, each with its replies."""
+    share = selectors.access_share(viewer(request), share_id)
+    return selectors.comments_on_share(viewer(request), share, cursor=cursor, limit=limit)
+
+
+@router.post("/timeline/{share_id}/comments", response={201: CommentOut, **ERRORS})
+def add_share_comment(request: HttpRequest, share_id: int, payload: CommentIn):
+    """Comment on a share, or reply to a comment on it with `parent_id` (one level deep)."""
+    member = viewer(request)
+    share = selectors.access_share(member, share_id)
+    parent = None
+    if payload.parent_id is not None:
+        parent = selectors.access_comment(member, payload.parent_id)
+    return Status(
+        201, actions.add_comment(actor=member, share=share, body=payload.body, parent=parent)
+    )
 
 
 @router.delete("/timeline/{share_id}", response={204: None, **ERRORS})
@@ -111,10 +137,13 @@ def delete_share(request: HttpRequest, share_id: int):
     return Status(204, None)
 
 
-@router.get("/members/{username}/timeline", response={200: PageOut[ShareOut], **ERRORS})
+@router.get(
+    "/members/{username}/timeline", auth=OPTIONAL, response={200: PageOut[ShareOut], **ERRORS}
+)
 def member_timeline(
     request: HttpRequest, username: str, cursor: str | None = None, limit: int | None = None
 ):
+    """A member's shares, newest first, if their timeline setting lets me see them."""
     owner = access_member(username)
     return selectors.timeline_of(viewer(request), owner, cursor=cursor, limit=limit)
 

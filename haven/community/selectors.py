@@ -5,11 +5,17 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from haven.community.models import Comment, Post, Share
-from haven.core.errors import NotFound
+from haven.core.errors import NotFound, NotSignedIn
 from haven.core.pagination import Page, paginate
 from haven.friends.selectors import friend_ids
 from haven.safety import policies
-from haven.safety.selectors import visible_comments, visible_posts, visible_shares
+from haven.safety.selectors import (
+    feed_shares,
+    visible_comments,
+    visible_posts,
+    visible_shares,
+    with_collapsed,
+)
 
 
 def _posts(viewer) -> QuerySet[Post]:
@@ -31,24 +37,47 @@ def access_post(viewer, post_id: int) -> Post:
     return post
 
 
+def _comments(viewer, **thread) -> QuerySet[Comment]:
+    """Top-level comments of one thread, each with its replies prefetched; both
+    carry `collapsed` (the viewer blocks the author), computed in the same SQL."""
+    replies = with_collapsed(
+        viewer, visible_comments(viewer, Comment.objects.select_related("author"))
+    ).order_by("created_at", "id")
+    top = Comment.objects.filter(parent__isnull=True, **thread).select_related("author")
+    return with_collapsed(viewer, visible_comments(viewer, top)).prefetch_related(
+        Prefetch("replies", queryset=replies)
+    )
+
+
 def comments_on(viewer, post: Post, *, cursor: str | None = None, limit: int | None = None) -> Page:
     """Top-level comments oldest first, each with its replies: two queries per page."""
-    replies = visible_comments(viewer, Comment.objects.select_related("author")).order_by(
-        "created_at", "id"
+    return paginate(
+        _comments(viewer, post=post), cursor=cursor, order=("created_at", "id"), limit=limit
     )
-    top = visible_comments(
-        viewer,
-        Comment.objects.filter(post=post, parent__isnull=True)
-        .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies)),
+
+
+def comments_on_share(
+    viewer, share: Share, *, cursor: str | None = None, limit: int | None = None
+) -> Page:
+    """The same for a timeline share; the caller has already checked the viewer may
+    see the share (`access_share`)."""
+    return paginate(
+        _comments(viewer, share=share), cursor=cursor, order=("created_at", "id"), limit=limit
     )
-    return paginate(top, cursor=cursor, order=("created_at", "id"), limit=limit)
 
 
 def access_comment(viewer, comment_id: int) -> Comment:
+    """A comment the viewer may see: on a visible post, or on a share whose timeline
+    the viewer may see (one query either way)."""
+    on_visible_thread = Q(post__in=_posts(viewer).values("pk")) | Q(
+        share__in=visible_shares(viewer, Share.objects.all()).values("pk")
+    )
     comment = (
-        visible_comments(viewer, Comment.objects.select_related("author", "post__author"))
-        .filter(pk=comment_id, post__author__is_active=True)
+        visible_comments(
+            viewer,
+            Comment.objects.select_related("author", "post__author", "share__author"),
+        )
+        .filter(on_visible_thread, pk=comment_id)
         .first()
     )
     if comment is None:
@@ -61,8 +90,10 @@ def _shares(viewer) -> QuerySet[Share]:
 
 
 def feed_for(viewer, *, cursor: str | None = None, limit: int | None = None) -> Page:
-    """The home feed: the viewer's own shares and their friends', newest first."""
-    shares = _shares(viewer).filter(Q(author=viewer) | Q(author__in=friend_ids(viewer)))
+    """The home feed: the viewer's own shares and their friends', newest first. Blocks
+    and timeline settings filter inside the same query (`feed_shares`)."""
+    shares = feed_shares(viewer, Share.objects.select_related("author", "post__author"))
+    shares = shares.filter(Q(author=viewer) | Q(author__in=friend_ids(viewer)))
     return paginate(shares, cursor=cursor, limit=limit)
 
 
@@ -72,7 +103,12 @@ def timeline_of(viewer, owner, *, cursor: str | None = None, limit: int | None =
 
 
 def access_share(viewer, share_id: int) -> Share:
+    """A share the viewer may see (one query: `visible_shares` is the policy's SQL
+    twin). Signed-out visitors asking for one they may not see are told to sign in,
+    whether or not it exists."""
     share = _shares(viewer).filter(pk=share_id).first()
-    if share is None or not policies.can_view_share(viewer, share):
+    if share is None:
+        if viewer is None or not viewer.is_authenticated:
+            raise NotSignedIn(policies.SIGN_IN_TO_VIEW)
         raise NotFound("No such share.")
     return share

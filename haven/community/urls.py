@@ -15,6 +15,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/delete", views.delete_comment, name="delete_comment"),
     path("timeline", views.create_share, name="create_share"),
     path("timeline/<int:share_id>", views.share_detail, name="share"),
+    path("timeline/<int:share_id>/comments", views.add_share_comment, name="add_share_comment"),
     path("timeline/<int:share_id>/delete", views.delete_share, name="delete_share"),
     re_path(rf"^(?P<space>{SPACES})$", views.space, name="space"),
     re_path(rf"^(?P<space>{SPACES})/new$", views.new_post, name="new_post"),

@@ -22,6 +22,13 @@ def _status(form) -> int:
     return 400 if form.errors else 200
 
 
+def _thread_url(comment) -> str:
+    """The page a comment is shown on: its post's, or its timeline share's."""
+    if comment.share_id is not None:
+        return reverse("community:share", args=[comment.share_id])
+    return reverse("community:post", args=[comment.post_id])
+
+
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         latest = {space: selectors.posts_in(None, space=space, limit=3).items for space in Space}
@@ -138,8 +145,8 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         except Invalid as exc:
             add_errors(form, exc)
         else:
-            return redirect(reverse("community:post", args=[comment.post_id]) + f"#c{comment.pk}")
-    context = {"form": form, "comment": comment}
+            return redirect(_thread_url(comment) + f"#c{comment.pk}")
+    context = {"form": form, "comment": comment, "thread_url": _thread_url(comment)}
     return render(request, "community/comment_form.html", context, status=_status(form))
 
 
@@ -153,12 +160,12 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
             title="Delete this comment?",
             question="The comment and any replies to it will be gone for everyone.",
             confirm_label="Delete comment",
-            cancel_url=reverse("community:post", args=[comment.post_id]),
+            cancel_url=_thread_url(comment),
             preview=comment.body,
         )
     actions.delete_comment(actor=request.user, comment=comment)
     messages.success(request, "Your comment is deleted.")
-    return redirect("community:post", comment.post_id)
+    return redirect(_thread_url(comment))
 
 
 @login_required
@@ -179,9 +186,33 @@ def create_share(request: HttpRequest) -> HttpResponse:
     return render(request, "community/home.html", {"page": page, "share_form": form}, status=400)
 
 
-def share_detail(request: HttpRequest, share_id: int) -> HttpResponse:
+def share_detail(
+    request: HttpRequest, share_id: int, form: CommentForm | None = None
+) -> HttpResponse:
     share = selectors.access_share(request.user, share_id)
-    return render(request, "community/share.html", {"share": share})
+    page = selectors.comments_on_share(request.user, share, cursor=cursor_of(request))
+    context = {"share": share, "page": page, "comment_form": form or CommentForm()}
+    return render(request, "community/share.html", context, status=_status(form) if form else 200)
+
+
+@login_required
+@require_POST
+def add_share_comment(request: HttpRequest, share_id: int) -> HttpResponse:
+    share = selectors.access_share(request.user, share_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent_id"]:
+            parent = selectors.access_comment(request.user, form.cleaned_data["parent_id"])
+        try:
+            comment = actions.add_comment(
+                actor=request.user, share=share, body=form.cleaned_data["body"], parent=parent
+            )
+        except Invalid as exc:
+            add_errors(form, exc)
+        else:
+            return redirect(_thread_url(comment) + f"#c{comment.pk}")
+    return share_detail(request, share.pk, form=form)
 
 
 @login_required

@@ -17,6 +17,7 @@ from haven.members.schemas import (
     TokenOut,
     TokenRequestIn,
 )
+from haven.members.search import search_members
 
 router = Router(tags=["members"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -73,6 +74,20 @@ def create_token(request: HttpRequest, payload: TokenIn):
 def revoke_token(request: HttpRequest, token_id: int):
     actions.revoke_token(actor=viewer(request), token_id=token_id)
     return Status(204, None)
+
+
+@router.get("/members", response={200: PageOut[MemberOut], **ERRORS})
+def search(
+    request: HttpRequest,
+    q: str = "",
+    language: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+):
+    """Find members by username or display name (`q`, any case, contains) and by a
+    language they speak or learn (`language`, e.g. `ja`). Only members who appear in
+    search are found, and never a member on the other side of a block."""
+    return search_members(viewer(request), q=q, language=language, cursor=cursor, limit=limit)
 
 
 @router.get("/members/{username}", auth=OPTIONAL, response={200: MemberOut, **ERRORS})

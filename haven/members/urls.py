@@ -8,6 +8,7 @@ urlpatterns = [
     path("signup", views.signup, name="signup"),
     path("signin", views.SigninView.as_view(), name="signin"),
     path("signout", LogoutView.as_view(), name="signout"),
+    path("members", views.search, name="search"),
     path("u/<str:username>", views.profile, name="profile"),
     path("settings", views.settings_home, name="settings"),
     path("settings/profile", views.edit_profile, name="edit_profile"),

@@ -5,6 +5,7 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from haven.community import selectors as community
@@ -14,7 +15,9 @@ from haven.core.web import add_errors, confirm, cursor_of
 from haven.friends.selectors import relationship
 from haven.members import actions, selectors
 from haven.members.forms import ProfileForm, SigninForm, SignupForm, TokenForm
+from haven.members.languages import LANGUAGE_CHOICES
 from haven.members.roles import ROLE_LABELS, role_of
+from haven.members.search import search_members
 from haven.safety import policies
 
 
@@ -77,6 +80,23 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "is_me": viewer.is_authenticated and viewer.pk == member.pk,
     }
     return render(request, "members/profile.html", context)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Member search by name and language (the same selector as `GET /members`)."""
+    q = request.GET.get("q", "")
+    language = request.GET.get("language", "")
+    context = {"q": q, "language": language, "languages": LANGUAGE_CHOICES, "page": None}
+    try:
+        context["page"] = search_members(
+            request.user, q=q, language=language, cursor=cursor_of(request)
+        )
+    except Invalid as exc:
+        context["errors"] = [m for messages_ in exc.fields.values() for m in messages_]
+        return render(request, "members/search.html", context, status=400)
+    context["extra"] = urlencode({"q": q, "language": language})
+    return render(request, "members/search.html", context)
 
 
 @login_required

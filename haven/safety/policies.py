@@ -2,36 +2,67 @@
 
 Surfaces (pages and API) never check account state, blocks or privacy on their
 own; they ask a predicate here and, for lists, use the SQL filters in
-`haven.safety.selectors`, which encode the same rules.
+`haven.safety.selectors`, which encode the same rules with the same expressions.
 
 A refusal carries one neutral sentence per surface. Whatever the reason (a
 privacy setting, a block, an inactive account) the words are the same, so a
 refusal never tells a member that they were blocked.
+
+Cost: a predicate about two members runs at most ONE query: the target's member
+row (by primary key, so its privacy columns and account state are current)
+annotated with `EXISTS` probes of the block and friendship indexes. A setting
+therefore changes what others may do from that very moment.
+
+Choices made where PRODUCT.md leaves room:
+- `who_can_chat` gates *starting* a chat ("who can start a chat with me"). An
+  existing conversation carries on whatever the setting later says; to stop one,
+  a member blocks. Starting a chat with someone you already have a chat with is
+  just a message in that chat, so only the message rules apply to it.
+- A block stops chat and friendship both ways (the blocker must unblock first),
+  as PRODUCT.md says for messages; for content it protects the blocker only: B
+  may not see A's timeline nor comment on A's posts and shares nor reply to A's
+  comments, while A may still open B's timeline (to report it), and only A's
+  feed drops B's shares.
+- `who_can_friend = friends_of_friends` means the two share at least one friend.
+  A member who asked you first can always be answered (sending back accepts).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
+
+from haven.chats.models import Chat
+from haven.community.models import Share
 from haven.core.errors import Invalid, NotSignedIn, Refused
+from haven.friends.models import FriendRequest
+from haven.members.models import ChatPrivacy, FriendRequestPrivacy, Member, TimelinePrivacy
+from haven.safety.selectors import blocks, friends, friends_in_common
 
 CANNOT_CHAT = "You can't start a chat with this member."
 CANNOT_MESSAGE = "You can't send messages in this chat."
 CANNOT_BEFRIEND = "You can't send a friend request to this member."
 CANNOT_COMMENT = "You can't comment here."
 CANNOT_VIEW = "This isn't available."
+SIGN_IN_TO_VIEW = "Sign in to see this timeline."
+ACCOUNT_CANNOT = "Your account can't do this."
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     message: str = ""
+    sign_in: bool = False  # refused only because the viewer is signed out
 
     def __bool__(self) -> bool:
         return self.allowed
 
     def enforce(self) -> None:
         """Raise the neutral refusal when not allowed."""
+        if self.sign_in:
+            raise NotSignedIn(self.message)
         if not self.allowed:
             raise Refused(self.message)
 
@@ -43,7 +74,7 @@ def _signed_in(actor) -> None:
     if actor is None or not actor.is_authenticated:
         raise NotSignedIn("Sign in to do this.")
     if not actor.is_active:
-        raise Refused("Your account can't do this.")
+        raise Refused(ACCOUNT_CANNOT)
 
 
 def _not_self(actor, target, *, field: str, message: str) -> None:
@@ -51,57 +82,162 @@ def _not_self(actor, target, *, field: str, message: str) -> None:
         raise Invalid.field(field, message)
 
 
-def _reachable(target, message: str) -> Decision:
-    return ALLOW if target.is_active else Decision(False, message)
+def _about(target_id: int, **probes: Any) -> dict[str, Any] | None:
+    """The target's current state plus the named EXISTS probes, in one query."""
+    fields = ["is_active", "who_can_chat", "who_can_friend", "who_can_see_timeline"]
+    return Member.objects.filter(pk=target_id).annotate(**probes).values(*fields, *probes).first()
+
+
+def _blocked_either_way(a: int, b: int) -> dict[str, Exists]:
+    return {"blocks_me": blocks(b, a), "i_block": blocks(a, b)}
 
 
 def can_start_chat(actor, target) -> Decision:
+    """Block either way, account state, then the target's `who_can_chat`."""
     _signed_in(actor)
     _not_self(actor, target, field="username", message="You can't start a chat with yourself.")
-    return _reachable(target, CANNOT_CHAT)
+    low, high = sorted([actor.pk, target.pk])
+    row = _about(
+        target.pk,
+        **_blocked_either_way(actor.pk, target.pk),
+        friends=friends(actor.pk, target.pk),
+        chatting=Exists(Chat.objects.filter(member_low_id=low, member_high_id=high)),
+    )
+    if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
+        return Decision(False, CANNOT_CHAT)
+    if row["chatting"]:
+        return ALLOW
+    setting = row["who_can_chat"]
+    if setting == ChatPrivacy.EVERYONE or (setting == ChatPrivacy.FRIENDS and row["friends"]):
+        return ALLOW
+    return Decision(False, CANNOT_CHAT)
 
 
 def can_message(actor, chat) -> Decision:
-    """`chat` must already be one the actor belongs to (see chats.selectors.access_chat)."""
+    """`chat` must already be one the actor belongs to (see chats.selectors.access_chat).
+    One query: the other member's account state and a block either way."""
     _signed_in(actor)
-    return _reachable(chat.other(actor), CANNOT_MESSAGE)
+    other_id = chat.member_high_id if actor.pk == chat.member_low_id else chat.member_low_id
+    row = _about(other_id, **_blocked_either_way(actor.pk, other_id))
+    if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
+        return Decision(False, CANNOT_MESSAGE)
+    return ALLOW
 
 
 def can_send_friend_request(actor, target) -> Decision:
+    """Block either way, account state, then the target's `who_can_friend`."""
     _signed_in(actor)
     _not_self(actor, target, field="username", message="You can't befriend yourself.")
-    return _reachable(target, CANNOT_BEFRIEND)
+    asked = FriendRequest.objects.filter(
+        from_member_id=target.pk, to_member_id=actor.pk, status=FriendRequest.Status.PENDING
+    )
+    row = _about(
+        target.pk,
+        **_blocked_either_way(actor.pk, target.pk),
+        asked_me=Exists(asked),
+        in_common=friends_in_common(actor.pk, target.pk),
+    )
+    if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
+        return Decision(False, CANNOT_BEFRIEND)
+    setting = row["who_can_friend"]
+    if row["asked_me"] or setting == FriendRequestPrivacy.EVERYONE:
+        return ALLOW
+    if setting == FriendRequestPrivacy.FRIENDS_OF_FRIENDS and row["in_common"]:
+        return ALLOW
+    return Decision(False, CANNOT_BEFRIEND)
 
 
 def can_view_timeline(viewer, owner) -> Decision:
-    """Timelines are visible to signed-in members (the default "members" setting)."""
-    if viewer is None or not viewer.is_authenticated:
-        return Decision(False, "Sign in to see this timeline.")
-    if viewer.pk == owner.pk:
+    """The owner's `who_can_see_timeline`, unless the owner blocks the viewer.
+    (Mirrored in SQL by `selectors.timeline_open_to`.)"""
+    signed_in = viewer is not None and viewer.is_authenticated
+    if signed_in and viewer.pk == owner.pk:
         return ALLOW
-    return _reachable(owner, CANNOT_VIEW)
+    if not signed_in:
+        if owner.is_active and owner.who_can_see_timeline == TimelinePrivacy.EVERYONE:
+            return ALLOW
+        return Decision(False, SIGN_IN_TO_VIEW, sign_in=True)
+    row = _about(
+        owner.pk, blocks_me=blocks(owner.pk, viewer.pk), friends=friends(viewer.pk, owner.pk)
+    )
+    if row is None or not row["is_active"] or row["blocks_me"]:
+        return Decision(False, CANNOT_VIEW)
+    setting = row["who_can_see_timeline"]
+    if setting in (TimelinePrivacy.EVERYONE, TimelinePrivacy.MEMBERS):
+        return ALLOW
+    if setting == TimelinePrivacy.FRIENDS and row["friends"]:
+        return ALLOW
+    return Decision(False, CANNOT_VIEW)
 
 
 def can_view_share(viewer, share) -> Decision:
+    """A share is seen where its author's timeline is seen (a direct link is no way
+    round a block or a setting); one hidden for review shows to its author only."""
+    if share.hidden_at is not None and not (
+        viewer is not None and viewer.is_authenticated and viewer.pk == share.author_id
+    ):
+        return Decision(False, CANNOT_VIEW)
     return can_view_timeline(viewer, share.author)
 
 
-def can_comment(actor, post) -> Decision:
+def _blocked_by_any(actor, author_ids: set[int]) -> bool:
+    """One query: does any of these members block the actor, or is any of them gone?"""
+    others = author_ids - {actor.pk}
+    if not others:
+        return False
+    return (
+        Member.objects.filter(pk__in=others)
+        .filter(Q(is_active=False) | Q(blocks(OuterRef("pk"), actor.pk)))
+        .exists()
+    )
+
+
+def can_comment(actor, target) -> Decision:
+    """Comment on a post or a timeline share. Refused when its author blocks the
+    actor (or is gone); on a share, whenever the actor may not see it."""
     _signed_in(actor)
-    if actor.pk == post.author_id:
-        return ALLOW
-    return _reachable(post.author, CANNOT_COMMENT)
+    if isinstance(target, Share):
+        return ALLOW if can_view_share(actor, target) else Decision(False, CANNOT_COMMENT)
+    if _blocked_by_any(actor, {target.author_id}):
+        return Decision(False, CANNOT_COMMENT)
+    return ALLOW
 
 
 def can_reply(actor, comment) -> Decision:
+    """Reply to a comment: the thread's rules, and the comment's author must not
+    block the actor either."""
     _signed_in(actor)
-    decision = can_comment(actor, comment.post)
-    if not decision or actor.pk == comment.author_id:
-        return decision
-    return _reachable(comment.author, CANNOT_COMMENT)
+    if comment.share_id is not None:
+        if not can_comment(actor, comment.share):
+            return Decision(False, CANNOT_COMMENT)
+        authors = {comment.author_id}
+    else:
+        authors = {comment.post.author_id, comment.author_id}
+    if _blocked_by_any(actor, authors):
+        return Decision(False, CANNOT_COMMENT)
+    return ALLOW
 
 
 def can_post(actor) -> Decision:
     """Write a post or a share (the restriction enforcement will narrow this)."""
     _signed_in(actor)
     return ALLOW
+
+
+# Every surface the gate answers, with the predicate or SQL filter that answers it.
+# The matrix test (haven/safety/tests/test_matrix.py) walks each key against every
+# rule, and fails when a `can_*` predicate here has no surface, or a surface no row.
+SURFACES: dict[str, str] = {
+    "start_chat": "can_start_chat",
+    "send_message": "can_message",
+    "send_friend_request": "can_send_friend_request",
+    "view_timeline_on_profile": "can_view_timeline",
+    "api_timeline": "can_view_timeline",
+    "view_share_by_link": "can_view_share",
+    "see_share_in_feed": "selectors.feed_shares",
+    "appear_in_search": "selectors.searchable_members",
+    "comment_on_post": "can_comment",
+    "comment_on_share": "can_comment",
+    "reply_to_comment": "can_reply",
+    "post": "can_post",
+}

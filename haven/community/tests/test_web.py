@@ -137,7 +137,8 @@ def test_sharing_a_post_links_it_on_the_timeline(alice, bob, web):
 def test_signed_out_visitors_do_not_see_timelines(alice):
     share = actions.share(actor=alice, text="members only")
     assert "members only" not in Client().get("/u/alice").content.decode()
-    assert Client().get(f"/timeline/{share.pk}").status_code == 404
+    response = Client().get(f"/timeline/{share.pk}")
+    assert response.status_code == 302 and response["Location"].startswith("/signin")
 
 
 def test_only_the_author_removes_a_share(alice, bob, web):
