@@ -11,6 +11,11 @@ class MessageOut(Schema):
     sender: MemberBrief
     body: str
     created_at: datetime
+    under_review: bool = False  # hidden pending review: only its sender still sees it
+
+    @staticmethod
+    def resolve_under_review(obj) -> bool:
+        return obj.hidden_at is not None
 
 
 class LastMessageOut(Schema):

@@ -15,6 +15,11 @@ class PostOut(Schema):
     comment_count: int
     created_at: datetime
     edited_at: datetime | None
+    under_review: bool = False  # hidden pending review: only its author still sees it
+
+    @staticmethod
+    def resolve_under_review(obj) -> bool:
+        return obj.hidden_at is not None
 
 
 class PostBrief(Schema):
@@ -39,12 +44,23 @@ class PostPatch(Schema):
 
 class ReplyOut(Schema):
     id: int
-    post_id: int
+    post_id: int | None  # exactly one of post_id and share_id is set
+    share_id: int | None
     parent_id: int | None
     author: MemberBrief
     body: str
     created_at: datetime
     edited_at: datetime | None
+    under_review: bool = False  # hidden pending review: only its author still sees it
+    collapsed: bool = False  # I block its author: show it folded, behind a "show" control
+
+    @staticmethod
+    def resolve_under_review(obj) -> bool:
+        return obj.hidden_at is not None
+
+    @staticmethod
+    def resolve_collapsed(obj) -> bool:
+        return bool(getattr(obj, "collapsed", False))
 
 
 class CommentOut(ReplyOut):
@@ -69,7 +85,13 @@ class ShareOut(Schema):
     author: MemberBrief
     text: str
     post: PostBrief | None
+    comment_count: int
     created_at: datetime
+    under_review: bool = False  # hidden pending review: only its author still sees it
+
+    @staticmethod
+    def resolve_under_review(obj) -> bool:
+        return obj.hidden_at is not None
 
 
 class ShareIn(Schema):

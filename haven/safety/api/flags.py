@@ -1,3 +1,57 @@
-from ninja import Router
+"""Policy categories and flags ("Report concern" on one item) in the JSON API."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from haven.core.api import OPTIONAL, ErrorOut, viewer
+from haven.safety import flags
 
 router = Router(tags=["safety"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}
+
+
+class PolicyCategoryOut(Schema):
+    slug: str
+    name: str
+    description: str
+    severity: int
+    details_required: bool
+
+
+class FlagIn(Schema):
+    target_type: str
+    target_id: int
+    category: str
+    details: str = ""
+
+
+class FlagOut(Schema):
+    """The caller's own flag only: nothing here tells who else flagged the item."""
+
+    id: int
+    target_type: str
+    target_id: int
+    category: str
+    details: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.category.slug
+
+
+@router.get("/policy-categories", auth=OPTIONAL, response=list[PolicyCategoryOut])
+def policy_categories(request: HttpRequest):
+    """What a flag or a report can say, in order. A short reference list, so not paginated;
+    `details_required` marks the categories (like "other") that need details."""
+    return list(flags.active_categories())
+
+
+@router.post("/flags", response={201: FlagOut, **ERRORS})
+def flag(request: HttpRequest, payload: FlagIn):
+    """Flag a post, comment, share or chat message (`target_type`: post, comment, share,
+    message) with a policy category slug and optional details. One flag per member per
+    item (409); never your own content (400); rate limited per member (429)."""
+    return Status(201, flags.flag_item(actor=viewer(request), **payload.dict()))

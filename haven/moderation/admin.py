@@ -1,0 +1,67 @@
+"""Cases in Django admin, read-only: moderators and admins may list and open them.
+
+Cases change only through Haven's actions (signals now, staff actions with the
+staff desk), which keep counts, versions and the audit log straight.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from haven.members.roles import MODERATOR, RANKS, rank_of
+from haven.moderation.models import Case, Signal
+
+
+def _may_read_cases(request) -> bool:
+    return request.user.is_active and rank_of(request.user) >= RANKS[MODERATOR]
+
+
+class ReadOnly:
+    def has_module_permission(self, request) -> bool:
+        return _may_read_cases(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _may_read_cases(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SignalInline(ReadOnly, admin.TabularInline):
+    model = Signal
+    fields = ("created_at", "kind", "category", "reporter", "weight", "flag", "report")
+    readonly_fields = fields
+    ordering = ("-created_at", "-id")
+    extra = 0
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category", "reporter")
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = (
+        "id",
+        "target",
+        "subject",
+        "status",
+        "signal_count",
+        "flag_weight",
+        "last_signal_at",
+    )
+    list_filter = ("status", "target_type", "last_signal_at")
+    search_fields = ("subject__username", "subject__display_name", "=target_id")
+    ordering = ("-last_signal_at", "-id")
+    list_select_related = ("subject",)
+    inlines = (SignalInline,)
+
+    @admin.display(description="target", ordering="target_type")
+    def target(self, case: Case) -> str:
+        return f"{case.get_target_type_display()} #{case.target_id}"

@@ -1,0 +1,186 @@
+"""Flags: one member's "Report concern" on one post, comment, share or chat message.
+
+A flag freezes the item as evidence and becomes a weighted signal on the item's
+one case. Once the case's flag weight reaches HAVEN_FLAG_HIDE_THRESHOLD (or a
+staff member flags) the item is hidden pending review: the SQL filters in
+`haven.safety.selectors` then show it to its author only, marked "under review".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from haven.chats.models import Chat, Message
+from haven.chats.selectors import access_chat, access_message
+from haven.community.selectors import access_comment, access_post, access_share
+from haven.core.errors import Conflict, Invalid, NotFound, NotSignedIn, Refused
+from haven.core.ratelimit import limit
+from haven.members.roles import rank_of
+from haven.moderation.actions import add_signal
+from haven.safety.evidence import capture
+from haven.safety.models import Flag, PolicyCategory, TargetType
+
+FLAGGABLE = (TargetType.POST, TargetType.COMMENT, TargetType.SHARE, TargetType.MESSAGE)
+DETAILS_MAX = 2000
+MEMBER_WEIGHT = 1.0
+OWN_ITEM = "You can't flag something you wrote."
+ALREADY_FLAGGED = "You have already flagged this. Thank you, it is with our team."
+TOO_MANY = "You have flagged a lot in the last hour. Please try again later."
+
+
+@dataclass(frozen=True)
+class Flaggable:
+    """An item the actor may see, with who wrote it (the case's subject)."""
+
+    target_type: str
+    item: Any
+    author: Any
+
+    @property
+    def author_id(self) -> int:
+        return self.author.pk
+
+
+def active_categories():
+    """The categories a member may choose, in the admins' order."""
+    return PolicyCategory.objects.filter(active=True).order_by("position", "id")
+
+
+def is_staff(member) -> bool:
+    return bool(member.is_staff) or rank_of(member) > 0
+
+
+def flag_weight(member) -> float:
+    """How much one flag by `member` counts toward hiding an item.
+
+    Members count 1.0 for now; the staff-desk issue multiplies this by the
+    reporter's past accuracy (flags upheld / flags judged). A staff flag always
+    reaches the threshold on its own: staff hide at once.
+    """
+    if is_staff(member):
+        return max(float(settings.HAVEN_FLAG_HIDE_THRESHOLD), MEMBER_WEIGHT)
+    return MEMBER_WEIGHT
+
+
+def _message(actor, message_id: int):
+    """A message of one of the actor's own chats; any other is as if it did not exist."""
+    chat_id = Message.objects.filter(pk=message_id).values_list("chat_id", flat=True).first()
+    if chat_id is None:
+        raise NotFound("No such message.")
+    try:
+        chat = access_chat(actor, chat_id)
+    except NotFound:
+        raise NotFound("No such message.") from None
+    return access_message(actor, chat, message_id)
+
+
+def find_flaggable(actor, target_type: str, target_id: int) -> Flaggable:
+    """The item, through the same access rules as the page that shows it (else 404)."""
+    if target_type == TargetType.POST:
+        post = access_post(actor, target_id)
+        return Flaggable(target_type, post, post.author)
+    if target_type == TargetType.COMMENT:
+        comment = access_comment(actor, target_id)  # on a post or a share it may see
+        return Flaggable(target_type, comment, comment.author)
+    if target_type == TargetType.SHARE:
+        share = access_share(actor, target_id)
+        return Flaggable(target_type, share, share.author)
+    if target_type == TargetType.MESSAGE:
+        message = _message(actor, target_id)
+        return Flaggable(target_type, message, message.sender)
+    raise Invalid.field("target_type", "Choose post, comment, share or message.")
+
+
+def _category(slug: str | None) -> PolicyCategory:
+    category = active_categories().filter(slug=(slug or "").strip()).first()
+    if category is None:
+        raise Invalid.field("category", "Choose one of the categories.")
+    return category
+
+
+def _details(details: str | None, category: PolicyCategory) -> str:
+    text = (details or "").strip()
+    if "\x00" in text:
+        raise Invalid.field("details", "Details may not contain NUL characters.")
+    if len(text) > DETAILS_MAX:
+        raise Invalid.field("details", f"Details must be at most {DETAILS_MAX} characters.")
+    if category.details_required and not text:
+        raise Invalid.field(
+            "details", f"Tell us what happened: details are needed for “{category.name}”."
+        )
+    return text
+
+
+def _signed_in(actor) -> None:
+    if actor is None or not actor.is_authenticated:
+        raise NotSignedIn("Sign in to do this.")
+    if not actor.is_active:
+        raise Refused("Your account can't do this.")
+
+
+def _hide(found: Flaggable, now) -> None:
+    model = type(found.item)
+    model.objects.filter(pk=found.item.pk, hidden_at__isnull=True).update(hidden_at=now)
+    found.item.hidden_at = found.item.hidden_at or now
+    if found.target_type == TargetType.MESSAGE:
+        # The chat list previews `last_message` to both members: it must not keep
+        # showing the hidden text to the other one.
+        shown = Message.objects.filter(chat_id=found.item.chat_id, hidden_at__isnull=True)
+        Chat.objects.filter(pk=found.item.chat_id, last_message_id=found.item.pk).update(
+            last_message=shown.order_by("-id").first()
+        )
+
+
+def flag_item(*, actor, target_type: str, target_id: int, category: str, details: str = "") -> Flag:
+    """File a flag: freeze the item, add a signal to its case, hide it past the threshold.
+
+    Order matters: input (400), then the item (404 if the actor can't see it), then
+    own content (400), then the hourly limit (429), and the database's unique
+    constraint decides a second flag (409) — never a check before the insert.
+    """
+    _signed_in(actor)
+    if target_type not in FLAGGABLE:
+        raise Invalid.field("target_type", "Choose post, comment, share or message.")
+    chosen = _category(category)
+    details = _details(details, chosen)
+    found = find_flaggable(actor, target_type, target_id)
+    if found.author_id == actor.pk:
+        raise Invalid.field("target_id", OWN_ITEM)
+    limit(
+        "flag", str(actor.pk), max_hits=settings.HAVEN_FLAGS_PER_HOUR, window=3600, message=TOO_MANY
+    )
+    weight = flag_weight(actor)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                flag = Flag.objects.create(
+                    reporter=actor,
+                    target_type=target_type,
+                    target_id=found.item.pk,
+                    author=found.author,
+                    category=chosen,
+                    details=details,
+                    weight=weight,
+                )
+        except IntegrityError:
+            raise Conflict(ALREADY_FLAGGED, code="already_flagged") from None
+        capture(target_type, found.item, flag=flag)
+        case, _ = add_signal(
+            target_type=target_type,
+            target_id=found.item.pk,
+            subject=found.author,
+            kind="flag",
+            category=chosen,
+            reporter=actor,
+            weight=weight,
+            flag=flag,
+        )
+        if case.flag_weight >= settings.HAVEN_FLAG_HIDE_THRESHOLD or is_staff(actor):
+            _hide(found, timezone.now())
+    flag.target = found  # the item as it now stands (hidden or not), for the caller
+    return flag
