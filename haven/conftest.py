@@ -31,6 +31,12 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploads made by tests (the API fuzz test uploads real images) stay in tmp."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _private_cache(settings):
     """Each test gets an empty in-process cache, so rate-limit counters never leak
     between tests or between parallel workers (test_ratelimit covers Redis)."""

@@ -1,0 +1,194 @@
+"""Screenshot uploads: checked by content, re-encoded without metadata, readable by few."""
+
+import hashlib
+import io
+import random
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+from haven.core.errors import HavenError
+from haven.core.tests.api_helpers import assert_error
+from haven.safety.models import Upload
+from haven.safety.tests.upload_helpers import (
+    camera_exif,
+    image_bytes,
+    jpeg_with_gps,
+    named,
+    png_header_only,
+    png_with_text,
+    post_upload,
+)
+from haven.safety.uploads import reencode, store_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def stored_image(upload: Upload) -> tuple[bytes, Image.Image]:
+    with upload.file.open("rb") as f:
+        data = f.read()
+    return data, Image.open(io.BytesIO(data))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "original", "content_type"),
+    [
+        ("PNG", png_with_text(), "image/png"),
+        ("JPEG", jpeg_with_gps(orientation=1), "image/jpeg"),
+        ("WEBP", image_bytes("WEBP", exif=camera_exif()), "image/webp"),
+    ],
+)
+def test_png_jpeg_and_webp_are_accepted_and_stored_re_encoded_without_metadata(
+    alice, api, fmt, original, content_type
+):
+    response = post_upload(api(alice), original, name="anything.bin")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    upload = Upload.objects.get(pk=body["id"])
+    data, image = stored_image(upload)
+    assert image.format == fmt and upload.content_type == content_type == body["content_type"]
+    assert (body["width"], body["height"]) == image.size
+    assert data != original  # a new file, never the bytes the client sent
+    assert upload.size == len(data) and upload.sha256 == hashlib.sha256(data).hexdigest()
+    assert not image.getexif() and "exif" not in image.info and "Comment" not in image.info
+    assert b"PhoneMaker" not in data and b"Secret Street" not in data
+    assert upload.file.name.endswith("." + upload.extension) and "anything" not in upload.file.name
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_a_plain_jpeg(alice):
+    frames = [Image.new("RGB", (30, 20), colour) for colour in ("red", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, format="MPO", save_all=True, append_images=frames[1:])
+    upload = store_upload(actor=alice, file=named(out.getvalue(), "portrait.jpg"))
+    _, image = stored_image(upload)
+    assert image.format == "JPEG" and upload.content_type == "image/jpeg"
+    assert getattr(image, "n_frames", 1) == 1
+
+
+def test_exif_and_gps_are_stripped_and_the_orientation_is_applied_to_the_pixels(alice):
+    upload = store_upload(actor=alice, file=named(jpeg_with_gps(size=(80, 40)), "me.jpg"))
+    data, image = stored_image(upload)
+    assert not image.getexif()
+    assert b"PhoneMaker" not in data and b"Exif" not in data
+    # Orientation 6 means "rotate 90°": the member saw it upright, 40 wide and 80 tall.
+    assert image.size == (40, 80) == (upload.width, upload.height)
+
+
+def test_text_named_png_is_refused_as_the_wrong_type(alice, api):
+    response = post_upload(api(alice), b"hello, I am not an image" * 10, name="cat.png")
+    assert_error(response, 415, code="unsupported_media_type", field="file")
+    assert not Upload.objects.exists()
+
+
+def test_html_pretending_to_be_an_image_is_refused(alice, api):
+    response = post_upload(api(alice), b"<html><script>alert(1)</script></html>", "x.jpg")
+    assert_error(response, 415)
+
+
+def test_gif_is_refused_as_the_wrong_type(alice, api):
+    assert_error(post_upload(api(alice), image_bytes("GIF"), "anim.gif"), 415)
+
+
+def test_a_file_over_10_mb_is_too_large(alice, api):
+    big = b"\x89PNG\r\n\x1a\n" + b"\x00" * (11 * 1024 * 1024)
+    assert_error(post_upload(api(alice), big), 413, code="too_large", field="file")
+    assert not Upload.objects.exists()
+
+
+def test_an_image_over_40_megapixels_is_too_large(alice, api):
+    response = post_upload(api(alice), image_bytes("PNG", size=(10_000, 5_000)))
+    assert_error(response, 413, code="too_large")
+
+
+def test_a_decompression_bomb_is_refused_before_decoding(alice, api):
+    # 50 000 × 50 000 declared in a file of a few hundred bytes.
+    assert_error(post_upload(api(alice), png_header_only(50_000, 50_000)), 413)
+
+
+def test_a_truncated_image_is_a_bad_request(alice, api):
+    for fmt in ("PNG", "JPEG", "WEBP"):
+        whole = image_bytes(fmt, size=(200, 200), noisy=True)
+        response = post_upload(api(alice), whole[: len(whole) // 2])
+        assert_error(response, 400, field="file")
+    assert not Upload.objects.exists()
+
+
+def test_corrupted_bytes_are_always_a_clean_refusal_never_a_crash():
+    rng = random.Random(3)
+    for fmt in ("PNG", "JPEG", "WEBP"):
+        whole = image_bytes(fmt, size=(40, 40), noisy=True)
+        for _ in range(40):
+            data = bytearray(whole)
+            for _ in range(rng.randrange(1, 12)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            data = bytes(data[: rng.randrange(8, len(data) + 1)])
+            try:
+                reencode(data)
+            except HavenError as exc:
+                assert exc.status in (400, 413, 415)
+
+
+def test_a_damaged_header_is_a_bad_request_not_a_wrong_type(alice, api):
+    assert_error(post_upload(api(alice), b"\x89PNG\r\n\x1a\n" + b"garbage" * 20), 400)
+
+
+def test_an_empty_or_missing_file_is_a_bad_request(alice, api):
+    assert_error(post_upload(api(alice), b""), 400)
+    client = api(alice)
+    assert_error(client.client.post("/api/v1/uploads", {}, **client.headers), 400, field="file")
+
+
+def test_uploads_need_sign_in(api):
+    assert_error(post_upload(api(), image_bytes()), 401)
+
+
+def test_uploads_are_rate_limited_per_member(alice, bob, api, settings):
+    settings.HAVEN_UPLOADS_PER_HOUR = 2
+    client = api(alice)
+    assert post_upload(client, image_bytes()).status_code == 201
+    assert post_upload(client, image_bytes()).status_code == 201
+    response = post_upload(client, image_bytes())
+    assert_error(response, 429, code="rate_limited")
+    assert int(response["Retry-After"]) > 0
+    assert post_upload(api(bob), image_bytes()).status_code == 201
+
+
+def test_the_uploader_reads_their_image_as_a_download_that_is_never_sniffed(alice, web, api):
+    upload = store_upload(actor=alice, file=named(image_bytes(), "s.png"))
+    for response in (
+        web(alice).get(f"/uploads/{upload.pk}"),
+        api(alice).get(f"/uploads/{upload.pk}/file"),
+    ):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["Cache-Control"] == "private, no-store"
+        assert "sandbox" in response["Content-Security-Policy"]
+        data = b"".join(response.streaming_content)
+        assert hashlib.sha256(data).hexdigest() == upload.sha256
+    assert api(alice).get(f"/uploads/{upload.pk}").json()["sha256"] == upload.sha256
+
+
+def test_another_member_gets_404_for_someone_elses_upload(alice, bob, web, api):
+    upload = store_upload(actor=alice, file=named(image_bytes(), "s.png"))
+    assert web(bob).get(f"/uploads/{upload.pk}").status_code == 404
+    assert_error(api(bob).get(f"/uploads/{upload.pk}/file"), 404)
+    assert_error(api(bob).get(f"/uploads/{upload.pk}"), 404)
+    assert Client().get(f"/uploads/{upload.pk}")["Location"].startswith("/signin")
+
+
+def test_staff_can_read_any_upload(alice, mia, sam, ada, web):
+    upload = store_upload(actor=alice, file=named(image_bytes(), "s.png"))
+    for staff in (mia, sam, ada):
+        assert web(staff).get(f"/uploads/{upload.pk}").status_code == 200
+
+
+def test_an_unknown_upload_is_404(alice, web):
+    assert web(alice).get("/uploads/999999").status_code == 404
