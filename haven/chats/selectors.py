@@ -20,7 +20,10 @@ def _mine(member):
 def chats_of(member, *, cursor: str | None = None, limit: int | None = None) -> Page:
     """My chats, most recent first, each with its last message and my unread count."""
     unread = (
-        Message.objects.filter(chat=OuterRef("pk"), id__gt=OuterRef("my_last_read"))
+        # Messages hidden for review are not shown to me, so they are not unread either.
+        Message.objects.filter(
+            chat=OuterRef("pk"), id__gt=OuterRef("my_last_read"), hidden_at__isnull=True
+        )
         .exclude(sender=member)
         .order_by()
         .values("chat")

@@ -69,6 +69,7 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         viewer, friend, others = self._community(rng, opts)
+        self._analyze()  # fresh statistics before the first measurement, not only after blocks
         self.stdout.write(f"data ready in {time.perf_counter() - started:.1f}s")
         chat, _ = chats.start_chat(actor=viewer, target=friend, body="hello")
 
@@ -127,9 +128,11 @@ class Command(BaseCommand):
                 pairs.add((a, b))
                 rows.append(Block(blocker_id=a, blocked_id=b))
         Block.objects.bulk_create(rows, batch_size=BATCH)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        self._analyze()
+
+    def _analyze(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def _report(self, before: dict, after: dict, opts) -> None:
         rows = []
