@@ -23,6 +23,7 @@ from haven.members.models import Member
 from haven.members.roles import ADMIN, MODERATOR, SUPPORT_AGENT
 
 PASSWORD = "correct-horse-battery-9"
+pytest_plugins = ["haven.core.tests.browser"]
 
 
 @pytest.fixture(autouse=True)
