@@ -25,6 +25,7 @@ def _mount() -> None:
     from haven.chats.api import router as chats
     from haven.community.api import router as community
     from haven.friends.api import router as friends
+    from haven.helpcenter.api import router as helpcenter
     from haven.members.api import router as members
     from haven.moderation.api import router as moderation
     from haven.safety.api import ROUTERS as safety
@@ -36,6 +37,7 @@ def _mount() -> None:
     for router in safety:
         api.add_router("/", router)
     api.add_router("/", moderation)
+    api.add_router("/", helpcenter)
 
 
 _mount()

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "ninja",
     "haven.core",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "haven.chats",
     "haven.friends",
     "haven.moderation",
+    "haven.helpcenter",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("haven.friends.urls")),
     path("", include("haven.safety.urls")),
     path("", include("haven.moderation.urls")),
+    path("", include("haven.helpcenter.urls")),
 ]
 
 handler404 = "haven.core.web.not_found"
