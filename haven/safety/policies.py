@@ -39,7 +39,7 @@ from haven.community.models import Share
 from haven.core.errors import Invalid, NotSignedIn, Refused
 from haven.friends.models import FriendRequest
 from haven.members.models import ChatPrivacy, FriendRequestPrivacy, Member, TimelinePrivacy
-from haven.safety.selectors import blocks, friends, friends_in_common
+from haven.safety.selectors import blocks, blocks_anyone, friends, friends_in_common
 
 CANNOT_CHAT = "You can't start a chat with this member."
 CANNOT_MESSAGE = "You can't send messages in this chat."
@@ -154,8 +154,12 @@ def can_view_timeline(viewer, owner) -> Decision:
     if signed_in and viewer.pk == owner.pk:
         return ALLOW
     if not signed_in:
+        # Someone blocked could sign out to read: a member who blocks anyone has no
+        # signed-out audience, whatever their setting (mirrored in timeline_open_to).
         if owner.is_active and owner.who_can_see_timeline == TimelinePrivacy.EVERYONE:
-            return ALLOW
+            row = _about(owner.pk, blocks_anyone=blocks_anyone(owner.pk))
+            if row is not None and not row["blocks_anyone"]:
+                return ALLOW
         return Decision(False, SIGN_IN_TO_VIEW, sign_in=True)
     row = _about(
         owner.pk, blocks_me=blocks(owner.pk, viewer.pk), friends=friends(viewer.pk, owner.pk)

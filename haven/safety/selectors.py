@@ -33,6 +33,11 @@ def blocks(blocker, blocked) -> Exists:
     return Exists(Block.objects.filter(blocker=blocker, blocked=blocked))
 
 
+def blocks_anyone(blocker) -> Exists:
+    """`blocker` has at least one block (a probe of the block_once index)."""
+    return Exists(Block.objects.filter(blocker=blocker))
+
+
 def blocked_either_way(a, b) -> Q:
     # Two EXISTS rather than one OR: each uses its own index (block_once, block_reverse).
     return Q(blocks(a, b)) | Q(blocks(b, a))
@@ -54,9 +59,11 @@ def timeline_open_to(viewer, owner: str = "author") -> Q:
     them (mirrors `policies.can_view_timeline`). `owner` names the owner column
     of the filtered model (`author` for shares, `pk` for members)."""
     setting = f"{owner}__who_can_see_timeline" if owner != "pk" else "who_can_see_timeline"
-    if not _signed_in(viewer):
-        return Q(**{setting: TimelinePrivacy.EVERYONE})
     ref = OuterRef(owner)
+    if not _signed_in(viewer):
+        # A blocked member could sign out to read a public timeline; so a member who
+        # blocks anyone has no signed-out audience ("by any path", PRODUCT.md).
+        return Q(**{setting: TimelinePrivacy.EVERYONE}) & ~blocks_anyone(ref)
     admitted = Q(**{f"{setting}__in": [TimelinePrivacy.EVERYONE, TimelinePrivacy.MEMBERS]}) | (
         Q(**{setting: TimelinePrivacy.FRIENDS}) & friends(ref, viewer)
     )

@@ -382,3 +382,23 @@ def test_blocked_member_is_refused_on_every_page_with_the_neutral_words(web, ali
     assert comment.status_code == 403 and policies.CANNOT_COMMENT in _text(comment)
     assert browser.post(f"/timeline/{alices.pk}/comments", {"body": "Hey"}).status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_a_blocked_member_cannot_read_a_public_timeline_by_signing_out(alice, bob, api, web):
+    """PRODUCT.md: "by any path". Signed-out reading is allowed only for a member
+    who blocks nobody, since a visitor cannot be told apart from a blocked member."""
+    from django.test import Client
+
+    from haven.community.actions import share
+    from haven.safety.blocks import block_member
+
+    alice.who_can_see_timeline = "everyone"
+    alice.save()
+    post = share(actor=alice, text="public words")
+    assert "public words" in Client().get("/u/alice").content.decode()
+    assert api().get(f"/timeline/{post.pk}").status_code == 200
+    block_member(actor=alice, target=bob)
+    assert "public words" not in Client().get("/u/alice").content.decode()
+    assert api().get(f"/timeline/{post.pk}").status_code == 401
+    assert api().get("/members/alice/timeline").status_code == 401
+    assert "public words" in web(alice).get("/u/alice").content.decode()

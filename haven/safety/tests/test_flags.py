@@ -145,7 +145,7 @@ def test_member_flags_any_item_through_the_report_concern_page(kind, web, alice,
     assert response.status_code == 302
     assert response["Location"] == item_url
     thanks = [str(m) for m in get_messages(response.wsgi_request)]
-    assert thanks == ["Thank you for telling us. Our team will review it."]
+    assert thanks == ["Thank you for telling us. It is now with Haven's moderators."]
     flag = Flag.objects.get()
     assert (flag.target_type, flag.target_id, flag.category.slug) == (target_type, item.pk, "spam")
 

@@ -19,7 +19,7 @@ from haven.core.web import add_errors
 from haven.safety import flags
 from haven.safety.models import Flag, TargetType
 
-THANKS = "Thank you for telling us. Our team will review it."
+THANKS = "Thank you for telling us. It is now with Haven's moderators."
 
 
 class FlagForm(forms.Form):
