@@ -22,6 +22,7 @@ install_error_handlers(api)
 
 
 def _mount() -> None:
+    from haven.audit.api import router as audit
     from haven.chats.api import router as chats
     from haven.community.api import router as community
     from haven.friends.api import router as friends
@@ -38,6 +39,7 @@ def _mount() -> None:
         api.add_router("/", router)
     api.add_router("/", moderation)
     api.add_router("/", helpcenter)
+    api.add_router("/", audit)
 
 
 _mount()

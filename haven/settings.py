@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "haven.friends",
     "haven.moderation",
     "haven.helpcenter",
+    "haven.audit",
 ]
 
 MIDDLEWARE = [

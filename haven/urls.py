@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("haven.safety.urls")),
     path("", include("haven.moderation.urls")),
     path("", include("haven.helpcenter.urls")),
+    path("", include("haven.audit.urls")),
 ]
 
 handler404 = "haven.core.web.not_found"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from haven.audit.log import record
 from haven.core.errors import Invalid
 from haven.core.pagination import Page, paginate
 from haven.friends.models import FriendRequest, Friendship
@@ -29,7 +30,10 @@ def block_member(*, actor, target) -> Block:
     if actor.pk == target.pk:
         raise Invalid.field("username", "You can't block yourself.")
     with transaction.atomic():
+        existed = Block.objects.filter(blocker=actor, blocked=target).exists()
         Block.objects.bulk_create([Block(blocker=actor, blocked=target)], ignore_conflicts=True)
+        if not existed:
+            record(actor=actor, event="block", target=target)
         between = Q(from_member=actor, to_member=target) | Q(from_member=target, to_member=actor)
         FriendRequest.objects.filter(between, status=FriendRequest.Status.PENDING).update(
             status=FriendRequest.Status.WITHDRAWN, responded_at=timezone.now()
@@ -45,6 +49,8 @@ def unblock_member(*, actor, target) -> bool:
     either member may send a new friend request. Returns whether a block existed."""
     with transaction.atomic():
         deleted, _ = Block.objects.filter(blocker=actor, blocked=target).delete()
+        if deleted:
+            record(actor=actor, event="unblock", target=target)
     return bool(deleted)
 
 

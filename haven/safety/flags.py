@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from haven.audit.log import record
 from haven.chats.models import Chat, Message
 from haven.chats.selectors import access_chat, access_message
 from haven.community.selectors import access_comment, access_post, access_share
@@ -169,7 +170,17 @@ def flag_item(*, actor, target_type: str, target_id: int, category: str, details
                 )
         except IntegrityError:
             raise Conflict(ALREADY_FLAGGED, code="already_flagged") from None
-        capture(target_type, found.item, flag=flag)
+        evidence = capture(target_type, found.item, flag=flag)
+        record(
+            actor=actor,
+            event="flag",
+            target_type=target_type,
+            target_id=found.item.pk,
+            target_label=f"{target_type} {found.item.pk} by {found.author.username}",
+            reason=chosen.slug,
+            new={"flag_id": flag.pk, "evidence_sha256": evidence.sha256},
+            snapshot=evidence.payload,
+        )
         case, _ = add_signal(
             target_type=target_type,
             target_id=found.item.pk,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from haven.audit.log import record
 from haven.core.errors import Invalid
 from haven.members.models import ChatPrivacy, FriendRequestPrivacy, Member, TimelinePrivacy
 
@@ -52,10 +53,19 @@ def update_privacy(
         changes["searchable"] = searchable
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=actor.pk)
+        old = {field: getattr(member, field) for field in changes}
         for field, value in changes.items():
             setattr(member, field, value)
-        if changes:
-            member.save(update_fields=list(changes))
+        changed = {f: v for f, v in changes.items() if old[f] != v}
+        if changed:
+            member.save(update_fields=list(changed))
+            record(
+                actor=actor,
+                event="privacy_change",
+                target=member,
+                old={f: old[f] for f in changed},
+                new=changed,
+            )
     for field, value in changes.items():
         setattr(actor, field, value)
     return member

@@ -20,6 +20,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
+from haven.audit.log import record
 from haven.chats.models import Message
 from haven.community.models import Comment, Post, Share
 from haven.core.errors import Invalid, NotFound
@@ -257,6 +258,19 @@ def file_report(
             also_blocked=also_block,
         )
         _freeze_all(report, items, urls)
+        record(
+            actor=actor,
+            event="report",
+            target=subject,
+            reason=policy.slug,
+            new={
+                "report_id": report.pk,
+                "where": place,
+                "also_block": also_block,
+                "evidence": list(report.evidence.values_list("kind", "sha256")),
+            },
+            snapshot={"details": text},
+        )
         add_signal(
             target_type="member",
             target_id=subject.pk,

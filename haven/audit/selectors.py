@@ -1,0 +1,34 @@
+"""Reading the audit log (admins only), filtered and paginated."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from haven.audit.models import AuditEntry
+from haven.core.errors import Refused
+from haven.members.roles import ADMIN, role_of
+
+
+def require_admin(viewer) -> None:
+    if role_of(viewer) != ADMIN:
+        raise Refused("Only admins read the audit log.")
+
+
+def entries(
+    viewer, *, event: str = "", actor: str = "", target_type: str = "", target_id: int | None = None
+) -> QuerySet[AuditEntry]:
+    require_admin(viewer)
+    found = AuditEntry.objects.all()
+    if event:
+        found = found.filter(event=event)
+    if actor:
+        found = found.filter(actor__username=actor.strip().lower())
+    if target_type:
+        found = found.filter(target_type=target_type)
+    if target_id is not None:
+        found = found.filter(target_id=target_id)
+    return found
+
+
+def event_names() -> list[str]:
+    return sorted(AuditEntry.objects.values_list("event", flat=True).distinct())

@@ -1,0 +1,152 @@
+"""The audit log: safety actions write one row in their own transaction; the chain
+of hashes shows any tampering; the database refuses edits; admins read and export."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from haven.audit.log import first_broken
+from haven.audit.models import AuditEntry
+from haven.chats.actions import start_chat
+from haven.core.errors import HavenError
+from haven.safety.blocks import block_member, unblock_member
+from haven.safety.flags import flag_item
+from haven.safety.privacy import update_privacy
+from haven.safety.reports import file_report
+
+pytestmark = pytest.mark.django_db
+
+
+def _events():
+    return list(AuditEntry.objects.order_by("id").values_list("event", flat=True))
+
+
+def test_each_safety_action_writes_one_readable_row(alice, bob):
+    chat, message = start_chat(actor=bob, target=alice, body="you again")
+    flag_item(
+        actor=alice, target_type="message", target_id=message.pk, category="harassment",
+        details="",
+    )  # fmt: skip
+    file_report(
+        actor=alice, subject=bob, category="harassment", details="He insists.",
+        where="on_haven", evidence=[], links=[], also_block=False,
+    )  # fmt: skip
+    update_privacy(actor=alice, who_can_chat="friends")
+    block_member(actor=alice, target=bob)
+    block_member(actor=alice, target=bob)  # idempotent: nothing new to record
+    unblock_member(actor=alice, target=bob)
+    assert _events() == ["flag", "report", "privacy_change", "block", "unblock"]
+    flag, report, privacy, block, _ = AuditEntry.objects.order_by("id")
+    assert flag.snapshot["text"] == "you again" and flag.reason == "harassment"
+    assert report.target_label.startswith("bob") and report.snapshot == {"details": "He insists."}
+    assert privacy.old == {"who_can_chat": "everyone"} and privacy.new == {
+        "who_can_chat": "friends"
+    }
+    assert block.actor_id == alice.pk and block.target_id == bob.pk
+
+
+def test_a_refused_action_writes_nothing(alice):
+    with pytest.raises(HavenError):
+        file_report(
+            actor=alice, subject=alice, category="harassment", details="",
+            where="on_haven", evidence=[], links=[], also_block=False,
+        )  # fmt: skip
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_rolled_back_action_leaves_no_row(alice, bob):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        block_member(actor=alice, target=bob)
+        raise RuntimeError("the request failed after the block")
+    assert not AuditEntry.objects.exists()
+
+
+def test_entries_form_a_chain_that_verifies(alice, bob, carol):
+    block_member(actor=alice, target=bob)
+    block_member(actor=alice, target=carol)
+    update_privacy(actor=bob, searchable=False)
+    entries = list(AuditEntry.objects.order_by("id"))
+    assert entries[0].prev_hash == "0" * 64
+    assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
+    assert first_broken() is None
+    call_command("verify_audit")
+
+
+def test_the_database_refuses_to_change_an_entry(alice, bob):
+    block_member(actor=alice, target=bob)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.update(reason="nothing happened")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEntry.objects.all().delete()
+
+
+def _without_guards():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_no_change")
+        else:
+            cursor.execute("DROP TRIGGER audit_no_update")
+
+
+def test_verify_names_the_first_edited_row(alice, bob, carol):
+    block_member(actor=alice, target=bob)
+    block_member(actor=alice, target=carol)
+    unblock_member(actor=alice, target=bob)
+    second = AuditEntry.objects.order_by("id")[1]
+    _without_guards()  # someone with database access, bypassing the app
+    AuditEntry.objects.filter(pk=second.pk).update(target_label="someone else")
+    assert first_broken().pk == second.pk
+    with pytest.raises(CommandError, match=f"row {second.pk}"):
+        call_command("verify_audit")
+
+
+def test_verify_notices_a_removed_row(alice, bob, carol):
+    block_member(actor=alice, target=bob)
+    block_member(actor=alice, target=carol)
+    unblock_member(actor=alice, target=bob)
+    middle, last = AuditEntry.objects.order_by("id")[1:3]
+    _without_guards()
+    AuditEntry.objects.filter(pk=middle.pk).delete()
+    assert first_broken().pk == last.pk
+    AuditEntry.objects.filter(pk=last.pk).delete()  # removing the tail instead
+    assert first_broken() is not None
+
+
+def test_admins_filter_and_export_the_log_others_are_refused(alice, bob, ada, mia, web, api):
+    block_member(actor=alice, target=bob)
+    update_privacy(actor=bob, searchable=False)
+    page = web(ada).get("/staff/audit", {"event": "block"}).content.decode()
+    assert "block" in page and "privacy_change" not in page.split('<ul class="list">')[1]
+    export = web(ada).get("/staff/audit", {"format": "csv", "actor": "bob"})
+    assert export["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[0][:4] == ["id", "created_at", "actor_label", "event"]
+    assert [r[3] for r in rows[1:]] == ["privacy_change"]
+    assert api(ada).get("/staff/audit").json()["items"][0]["event"] == "privacy_change"
+    for member in (alice, mia):
+        assert web(member).get("/staff/audit").status_code == 403
+        assert api(member).get("/staff/audit").status_code == 403
+
+
+def test_the_audit_list_costs_the_same_queries_for_more_entries(alice, ada, web, count_queries):
+    from haven.conftest import make_member
+
+    def grow(n):
+        for i in range(n):
+            block_member(actor=alice, target=make_member(f"target{AuditEntry.objects.count()}_{i}"))
+
+    browser = web(ada)
+
+    def count():
+        with count_queries() as queries:
+            browser.get("/staff/audit")
+        return len(queries)
+
+    grow(2)
+    small = count()
+    grow(10)
+    assert count() == small

@@ -1,0 +1,66 @@
+import csv
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from haven.audit import selectors
+from haven.core.pagination import paginate
+from haven.core.web import cursor_of
+from haven.safety.models import TargetType
+
+COLUMNS = [
+    "id", "created_at", "actor_label", "event", "target_type", "target_id", "target_label",
+    "reason", "old", "new", "snapshot", "prev_hash", "hash",
+]  # fmt: skip
+
+
+def _filters(request: HttpRequest) -> dict:
+    target_id = request.GET.get("target_id", "")
+    return {
+        "event": request.GET.get("event", ""),
+        "actor": request.GET.get("actor", ""),
+        "target_type": request.GET.get("target_type", ""),
+        "target_id": int(target_id) if target_id.isdigit() else None,
+    }
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(found) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(COLUMNS)
+        for entry in found.order_by("id").iterator(chunk_size=2000):
+            values = [getattr(entry, c) for c in COLUMNS]
+            yield writer.writerow(
+                json.dumps(v, sort_keys=True) if isinstance(v, dict | list) else v for v in values
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="haven-audit.csv"'
+    return response
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    found = selectors.entries(request.user, **filters)
+    if request.GET.get("format") == "csv":
+        return _csv(found)
+    page = paginate(found, cursor=cursor_of(request), order=("-id",), limit=50)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "events": selectors.event_names(),
+        "target_types": TargetType.values,
+        "query": query.urlencode(),
+    }
+    return render(request, "audit/log.html", context)
