@@ -112,23 +112,31 @@ def delete_post(request: HttpRequest, post_id: int) -> HttpResponse:
     return redirect("community:space", post.space)
 
 
+def _comment(request: HttpRequest, **target) -> tuple[CommentForm, object | None]:
+    """Add the posted comment (or reply) to a post or a share; the form carries errors."""
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return form, None
+    parent = None
+    if form.cleaned_data["parent_id"]:
+        parent = selectors.access_comment(request.user, form.cleaned_data["parent_id"])
+    try:
+        comment = actions.add_comment(
+            actor=request.user, body=form.cleaned_data["body"], parent=parent, **target
+        )
+    except Invalid as exc:
+        add_errors(form, exc)
+        return form, None
+    return form, comment
+
+
 @login_required
 @require_POST
 def add_comment(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.access_post(request.user, post_id)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        parent = None
-        if form.cleaned_data["parent_id"]:
-            parent = selectors.access_comment(request.user, form.cleaned_data["parent_id"])
-        try:
-            comment = actions.add_comment(
-                actor=request.user, post=post, body=form.cleaned_data["body"], parent=parent
-            )
-        except Invalid as exc:
-            add_errors(form, exc)
-        else:
-            return redirect(reverse("community:post", args=[post.pk]) + f"#c{comment.pk}")
+    form, comment = _comment(request, post=post)
+    if comment is not None:
+        return redirect(reverse("community:post", args=[post.pk]) + f"#c{comment.pk}")
     return post_detail(request, post.pk, form=form)
 
 
@@ -199,19 +207,9 @@ def share_detail(
 @require_POST
 def add_share_comment(request: HttpRequest, share_id: int) -> HttpResponse:
     share = selectors.access_share(request.user, share_id)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        parent = None
-        if form.cleaned_data["parent_id"]:
-            parent = selectors.access_comment(request.user, form.cleaned_data["parent_id"])
-        try:
-            comment = actions.add_comment(
-                actor=request.user, share=share, body=form.cleaned_data["body"], parent=parent
-            )
-        except Invalid as exc:
-            add_errors(form, exc)
-        else:
-            return redirect(_thread_url(comment) + f"#c{comment.pk}")
+    form, comment = _comment(request, share=share)
+    if comment is not None:
+        return redirect(_thread_url(comment) + f"#c{comment.pk}")
     return share_detail(request, share.pk, form=form)
 
 

@@ -34,6 +34,39 @@ CATEGORIES = [
 ]  # fmt: skip
 
 
+def active_categories():
+    """The categories a member may choose, in the admins' order."""
+    from haven.safety.models import PolicyCategory
+
+    return PolicyCategory.objects.filter(active=True).order_by("position", "id")
+
+
+def chosen_category(slug: str | None):
+    """The active category named by `slug`, or a 400 on the category field."""
+    from haven.core.errors import Invalid
+
+    category = active_categories().filter(slug=(slug or "").strip()).first()
+    if category is None:
+        raise Invalid.field("category", "Choose one of the categories.")
+    return category
+
+
+def clean_details(details: str | None, category, *, max_length: int) -> str:
+    """Details of a flag or report: optional unless the category requires them."""
+    from haven.core.errors import Invalid
+
+    text = (details or "").strip()
+    if "\x00" in text:
+        raise Invalid.field("details", "Details may not contain NUL characters.")
+    if len(text) > max_length:
+        raise Invalid.field("details", f"Details must be at most {max_length} characters.")
+    if category.details_required and not text:
+        raise Invalid.field(
+            "details", f"Tell us what happened: details are needed for “{category.name}”."
+        )
+    return text
+
+
 def ensure_policy_categories(**kwargs) -> None:
     from haven.safety.models import PolicyCategory
 

@@ -23,8 +23,9 @@ from haven.core.errors import Conflict, Invalid, NotFound, NotSignedIn, Refused
 from haven.core.ratelimit import limit
 from haven.members.roles import rank_of
 from haven.moderation.actions import add_signal
+from haven.safety.categories import chosen_category, clean_details
 from haven.safety.evidence import capture
-from haven.safety.models import Flag, PolicyCategory, TargetType
+from haven.safety.models import Flag, TargetType
 
 FLAGGABLE = (TargetType.POST, TargetType.COMMENT, TargetType.SHARE, TargetType.MESSAGE)
 DETAILS_MAX = 2000
@@ -45,11 +46,6 @@ class Flaggable:
     @property
     def author_id(self) -> int:
         return self.author.pk
-
-
-def active_categories():
-    """The categories a member may choose, in the admins' order."""
-    return PolicyCategory.objects.filter(active=True).order_by("position", "id")
 
 
 def is_staff(member) -> bool:
@@ -97,26 +93,6 @@ def find_flaggable(actor, target_type: str, target_id: int) -> Flaggable:
     raise Invalid.field("target_type", "Choose post, comment, share or message.")
 
 
-def _category(slug: str | None) -> PolicyCategory:
-    category = active_categories().filter(slug=(slug or "").strip()).first()
-    if category is None:
-        raise Invalid.field("category", "Choose one of the categories.")
-    return category
-
-
-def _details(details: str | None, category: PolicyCategory) -> str:
-    text = (details or "").strip()
-    if "\x00" in text:
-        raise Invalid.field("details", "Details may not contain NUL characters.")
-    if len(text) > DETAILS_MAX:
-        raise Invalid.field("details", f"Details must be at most {DETAILS_MAX} characters.")
-    if category.details_required and not text:
-        raise Invalid.field(
-            "details", f"Tell us what happened: details are needed for “{category.name}”."
-        )
-    return text
-
-
 def _signed_in(actor) -> None:
     if actor is None or not actor.is_authenticated:
         raise NotSignedIn("Sign in to do this.")
@@ -147,8 +123,8 @@ def flag_item(*, actor, target_type: str, target_id: int, category: str, details
     _signed_in(actor)
     if target_type not in FLAGGABLE:
         raise Invalid.field("target_type", "Choose post, comment, share or message.")
-    chosen = _category(category)
-    details = _details(details, chosen)
+    chosen = chosen_category(category)
+    details = clean_details(details, chosen, max_length=DETAILS_MAX)
     found = find_flaggable(actor, target_type, target_id)
     if found.author_id == actor.pk:
         raise Invalid.field("target_id", OWN_ITEM)

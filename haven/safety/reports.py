@@ -27,6 +27,7 @@ from haven.core.errors import Invalid, NotFound
 from haven.core.pagination import Page, paginate
 from haven.core.ratelimit import limit
 from haven.moderation.actions import add_signal
+from haven.safety import categories
 from haven.safety import evidence as frozen
 from haven.safety.models import Evidence, PolicyCategory, Report, Upload
 from haven.safety.selectors import (
@@ -134,22 +135,8 @@ def evidence_of(report: Report) -> list[Evidence]:
 # Checking the input.
 
 
-def _category(slug: str) -> PolicyCategory:
-    category = PolicyCategory.objects.filter(slug=slug or "", active=True).first()
-    if category is None:
-        raise Invalid.field("category", "Choose one of the categories.")
-    return category
-
-
 def clean_details(details: str | None, category: PolicyCategory) -> str:
-    text = (details or "").strip()
-    if "\x00" in text:
-        raise Invalid.field("details", "Details may not contain NUL characters.")
-    if len(text) > DETAILS_MAX:
-        raise Invalid.field("details", f"Details must be at most {DETAILS_MAX} characters.")
-    if category.details_required and not text:
-        raise Invalid.field("details", f"Tell us what happened (required for “{category.name}”).")
-    return text
+    return categories.clean_details(details, category, max_length=DETAILS_MAX)
 
 
 def _where(where: str) -> str:
@@ -236,7 +223,7 @@ def file_report(
     require_member(actor)
     if actor.pk == subject.pk:
         raise Invalid.field("username", "You can't report yourself.")
-    policy = _category(category)
+    policy = categories.chosen_category(category)
     text = clean_details(details, policy)
     place = _where(where)
     urls = clean_links(links)

@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 
 from haven.core.api import OPTIONAL, ErrorOut, viewer
 from haven.safety import flags
+from haven.safety.categories import active_categories
 
 router = Router(tags=["safety"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}
@@ -46,7 +47,7 @@ class FlagOut(Schema):
 def policy_categories(request: HttpRequest):
     """What a flag or a report can say, in order. A short reference list, so not paginated;
     `details_required` marks the categories (like "other") that need details."""
-    return list(flags.active_categories())
+    return list(active_categories())
 
 
 @router.post("/flags", response={201: FlagOut, **ERRORS})

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from haven.core.errors import HavenError, Invalid
 from haven.core.web import add_errors
 from haven.safety import flags
+from haven.safety.categories import active_categories
 from haven.safety.models import Flag, TargetType
 
 THANKS = "Thank you for telling us. It is now with Haven's moderators."
@@ -93,7 +94,7 @@ def flag(request: HttpRequest, target_type: str, target_id: int) -> HttpResponse
     found = flags.find_flaggable(request.user, target_type, target_id)
     if found.author_id == request.user.pk:
         raise Invalid(flags.OWN_ITEM)
-    form = FlagForm(request.POST or None, categories=list(flags.active_categories()))
+    form = FlagForm(request.POST or None, categories=list(active_categories()))
     if request.method == "GET":
         already = Flag.objects.filter(
             reporter=request.user, target_type=target_type, target_id=target_id
