@@ -47,12 +47,16 @@ def _message_line(message) -> dict[str, Any]:
     }
 
 
-def freeze(kind: str, obj) -> dict[str, Any]:
-    """The copy of one item: what it said, who wrote it, when, and its context."""
+def freeze(kind: str, obj, *, viewer=None) -> dict[str, Any]:
+    """The copy of one item: what it said, who wrote it, when, and its context.
+    A chat message's context holds only messages `viewer` (the filer) could see."""
     if kind == Evidence.Kind.MESSAGE:
         from haven.chats.models import Message
+        from haven.safety.selectors import visible_messages
 
         around = Message.objects.filter(chat_id=obj.chat_id).select_related("sender")
+        if viewer is not None:
+            around = visible_messages(viewer, around)
         before = list(around.filter(id__lt=obj.pk).order_by("-id")[:MESSAGE_CONTEXT])[::-1]
         after = list(around.filter(id__gt=obj.pk).order_by("id")[:MESSAGE_CONTEXT])
         return {
@@ -93,9 +97,11 @@ def freeze(kind: str, obj) -> dict[str, Any]:
     raise ValueError(f"cannot freeze {kind}")
 
 
-def capture(kind: str, obj=None, *, report=None, flag=None, payload=None, upload=None) -> Evidence:
+def capture(
+    kind: str, obj=None, *, report=None, flag=None, payload=None, upload=None, viewer=None
+) -> Evidence:
     """Store one piece of evidence for a report or a flag (inside the caller's transaction)."""
-    payload = payload if payload is not None else freeze(kind, obj)
+    payload = payload if payload is not None else freeze(kind, obj, viewer=viewer)
     return Evidence.objects.create(
         report=report,
         flag=flag,

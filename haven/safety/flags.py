@@ -146,7 +146,7 @@ def flag_item(*, actor, target_type: str, target_id: int, category: str, details
                 )
         except IntegrityError:
             raise Conflict(ALREADY_FLAGGED, code="already_flagged") from None
-        evidence = capture(target_type, found.item, flag=flag)
+        evidence = capture(target_type, found.item, flag=flag, viewer=actor)
         record(
             actor=actor,
             event="flag",

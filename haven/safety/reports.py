@@ -277,7 +277,7 @@ def file_report(
 def _freeze_all(report: Report, items: dict[str, list], urls: list[str]) -> None:
     for kind in ("message", "post", "comment", "share"):
         for obj in items[kind]:
-            frozen.capture(kind, obj, report=report)
+            frozen.capture(kind, obj, report=report, viewer=report.reporter)
     for url in urls:
         frozen.capture(Evidence.Kind.LINK, payload={"url": url}, report=report)
     for upload in items["upload"]:

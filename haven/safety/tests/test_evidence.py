@@ -147,3 +147,24 @@ def test_every_stored_copy_verifies_after_a_database_round_trip_and_a_tampered_o
         assert item.sha256 == frozen.digest(item.payload)
         item.payload["text"] = "rewritten"
         assert not frozen.verify(item)
+
+
+def test_a_message_context_holds_only_what_the_filer_could_see(alice, bob):
+    """A message of bob's hidden for review is not shown to alice, so it is not copied
+    into the context of the message she reports either."""
+    from django.utils import timezone
+
+    from haven.chats.actions import send_message, start_chat
+    from haven.chats.models import Message
+    from haven.safety.evidence import freeze
+
+    chat, first = start_chat(actor=bob, target=alice, body="first")
+    hidden = send_message(actor=bob, chat=chat, body="hidden for review")
+    Message.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
+    reported = send_message(actor=bob, chat=chat, body="the reported one")
+    payload = freeze("message", reported, viewer=alice)
+    assert [m["text"] for m in payload["before"]] == ["first"]
+    assert [m["text"] for m in freeze("message", reported)["before"]] == [
+        "first",
+        "hidden for review",
+    ]
