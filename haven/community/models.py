@@ -72,6 +72,12 @@ class Comment(models.Model):
             models.Index(fields=["post", "parent", "created_at", "id"], name="comment_by_post"),
             models.Index(fields=["share", "parent", "created_at", "id"], name="comment_by_share"),
             models.Index(fields=["author", "-created_at"], name="comment_by_author"),
+            # Replies prefetched by parent: SQLite otherwise scanned (530 ms -> <1 ms at 1M).
+            models.Index(
+                fields=["parent", "created_at", "id"],
+                condition=Q(parent__isnull=False),
+                name="comment_replies",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from haven.audit.log import record
 from haven.chats.models import Message
@@ -77,8 +77,8 @@ def attachable_comments(actor, subject) -> QuerySet[Comment]:
     """The subject's comments the reporter can see, under a post or share they can see."""
     comments = visible_comments(actor, Comment.objects.filter(author=subject))
     return comments.filter(
-        Q(post__in=visible_posts(actor, Post.objects.all()))
-        | Q(share__in=visible_shares(actor, Share.objects.all()))
+        Exists(visible_posts(actor, Post.objects.filter(pk=OuterRef("post_id"))))
+        | Exists(visible_shares(actor, Share.objects.filter(pk=OuterRef("share_id"))))
     ).select_related("author")
 
 
