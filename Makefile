@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrate demo serve clean bench-safety
+.PHONY: run test lint fmt migrate demo serve clean bench bench-safety
 
 $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -51,6 +51,17 @@ bench-safety: $(STAMP)
 	rm -rf var/bench
 	HAVEN_VAR_DIR=var/bench $(PY) manage.py migrate --noinput -v0
 	HAVEN_VAR_DIR=var/bench $(PY) manage.py bench_safety $(BENCH_ARGS)
+
+## Benchmarks (docs/benchmarks.md): a synthetic community grown through BENCH_GROWTH member
+## counts with in-process growth numbers, then every hot path over HTTP (Granian, 2 workers)
+## against the bare floor views. Own SQLite file, or an EMPTY database in DATABASE_URL.
+BENCH_GROWTH ?= 10000,100000
+BENCH_ENV := HAVEN_VAR_DIR=var/bench-run DEBUG=0 SECRET_KEY=bench-only-not-a-secret-$$(hostname)-0123456789abcdef
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	rm -rf var/bench-run
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py bench_run --growth $(BENCH_GROWTH) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

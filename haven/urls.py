@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -18,6 +20,10 @@ urlpatterns = [
     path("", include("haven.helpcenter.urls")),
     path("", include("haven.audit.urls")),
 ]
+
+if os.environ.get("HAVEN_BENCH") == "1":
+    # The benchmark's bare floor views (haven/bench/floor.py): never in normal serving.
+    urlpatterns.insert(0, path("bench/floor/", include("haven.bench.urls")))
 
 handler404 = "haven.core.web.not_found"
 handler500 = "haven.core.web.server_error"

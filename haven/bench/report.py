@@ -1,0 +1,141 @@
+"""The benchmark's report: a Markdown table for people, a JSON file for tools."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from importlib.metadata import version
+
+import django
+from django.db import connection
+
+from haven.bench.growth import OPERATIONS, ratios
+
+TARGET_SHARE = 0.6  # send ≥ 60 % of the INSERT floor, feed ≥ 60 % of the SELECT floor
+TARGET_GROWTH = 1.3  # p95 at the largest scale within 1.3× of the smallest
+
+
+def _wrk_version() -> str:
+    try:
+        out = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    except OSError:
+        return "not installed"
+    return (
+        (out.stdout or out.stderr).splitlines()[0].split(" [")[0]
+        if (out.stdout or out.stderr)
+        else "?"
+    )
+
+
+def _database_version() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+        cursor.execute("SELECT sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
+
+
+def machine() -> dict:
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "granian": version("granian"),
+        "wrk": _wrk_version(),
+        "database": _database_version(),
+    }
+
+
+def _pct(value: float | None) -> str:
+    return f"{value * 100:.0f} %" if value is not None else "–"
+
+
+def targets(http: list[dict], growth: dict[int, dict]) -> list[dict]:
+    found = []
+    by_name = {r["operation"]: r for r in http}
+    for name in ("send a chat message", "home feed"):
+        if name in by_name and by_name[name]["of_floor"] is not None:
+            share = by_name[name]["of_floor"]
+            found.append(
+                {
+                    "target": f"{name} ≥ 60 % of the bare {by_name[name]['floor'].upper()} view",
+                    "value": _pct(share),
+                    "met": share >= TARGET_SHARE,
+                }
+            )
+    if len(growth) > 1:
+        top = max(growth)
+        for op, ratio in ratios(growth)[top].items():
+            found.append(
+                {
+                    "target": f"{op} p95 at {top:,} members ≤ 1.3× of {min(growth):,}",
+                    "value": f"{ratio}×",
+                    "met": ratio <= TARGET_GROWTH,
+                }
+            )
+    return found
+
+
+def markdown(result: dict) -> str:
+    m = result["machine"]
+    lines = [
+        f"Haven benchmark, {m['date']}: {m['database']}, {m['cpus']} CPUs, Python {m['python']}, "
+        f"Django {m['django']}, Granian {m['granian']}, {m['wrk']}; load average at the start "
+        f"{' / '.join(str(x) for x in m['load_average'])}.",
+        "",
+        f"Command: `{result['command']}`",
+        "",
+    ]
+    http = result.get("http") or []
+    if http:
+        opts = result["options"]
+        lines += [
+            f"HTTP at {result['http_members']:,} members: Granian WSGI, 2 workers × 4 threads, "
+            f"wrk 1 thread × {opts['connections']} connections, {opts['warmup']} s warm-up then "
+            f"{opts['seconds']} s per operation.",
+            "",
+            "| operation | req/s | p50 ms | p95 ms | p99 ms | of its floor | statuses |",
+            "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+        ]
+        for r in http:
+            statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))
+            floor = (
+                "–"
+                if r["operation"].startswith("floor:")
+                else (f"{_pct(r['of_floor'])} of {r['floor'].upper()}")
+            )
+            lines.append(
+                f"| {r['operation']} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p95_ms']} | "
+                f"{r['p99_ms']} | {floor} | {statuses} |"
+            )
+        lines += ["", "No case page exists yet (only the queue's list): not measured.", ""]
+    growth = result.get("growth") or {}
+    if growth:
+        rel = ratios(growth)
+        lines += [
+            f"Growth, in-process, {result['options']['runs']} runs per operation "
+            "(p50 / p95 ms, and p95 over the smallest scale):",
+            "",
+            "| members | " + " | ".join(OPERATIONS) + " |",
+            "| ---: | " + " | ".join("---" for _ in OPERATIONS) + " |",
+        ]
+        for scale in sorted(growth):
+            cells = [
+                f"{growth[scale][op]['p50_ms']} / {growth[scale][op]['p95_ms']} ({rel[scale][op]}×)"
+                for op in OPERATIONS
+            ]
+            lines.append(f"| {scale:,} | " + " | ".join(cells) + " |")
+        lines.append("")
+    found = result.get("targets") or []
+    if found:
+        lines += ["| target | measured | met |", "| --- | --- | --- |"]
+        lines += [
+            f"| {t['target']} | {t['value']} | {'yes' if t['met'] else 'NO'} |" for t in found
+        ]
+    return "\n".join(lines) + "\n"
