@@ -29,6 +29,7 @@ def _mount() -> None:
     from haven.helpcenter.api import router as helpcenter
     from haven.members.api import router as members
     from haven.moderation.api import router as moderation
+    from haven.notifications.api import router as notifications
     from haven.safety.api import ROUTERS as safety
 
     api.add_router("/", members)
@@ -40,6 +41,7 @@ def _mount() -> None:
     api.add_router("/", moderation)
     api.add_router("/", helpcenter)
     api.add_router("/", audit)
+    api.add_router("/", notifications)
 
 
 _mount()

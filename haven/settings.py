@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "haven.moderation",
     "haven.helpcenter",
     "haven.audit",
+    "haven.notifications",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "haven.notifications.context.notifications",
             ],
         },
     },
@@ -169,6 +171,9 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Haven <safety@haven.example>")
+# The address links in emails point at (no request exists when they are sent).
+HAVEN_SITE_URL = os.environ.get("HAVEN_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

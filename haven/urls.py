@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("haven.moderation.urls")),
     path("", include("haven.helpcenter.urls")),
     path("", include("haven.audit.urls")),
+    path("", include("haven.notifications.views")),
 ]
 
 if os.environ.get("HAVEN_BENCH") == "1":
