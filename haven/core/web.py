@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -69,6 +71,25 @@ def add_errors(form: forms.Form, exc: HavenError) -> None:
         shown = name in form.fields and not form.fields[name].widget.is_hidden
         for message in field_messages:
             form.add_error(name if shown else None, message)
+
+
+def act_on_form[T](
+    form: forms.Form, action: Callable[[], T]
+) -> tuple[T | None, int, dict[str, str]]:
+    """Run the action behind a valid form: (its result, 200, {}); or, when it raises a
+    HavenError, show the error on the form and give (None, its status, its headers)."""
+    try:
+        return action(), 200, {}
+    except HavenError as exc:
+        add_errors(form, exc)
+        return None, exc.status, exc.headers
+
+
+def with_headers(response: HttpResponse, headers: dict[str, str]) -> HttpResponse:
+    """Copy an error's headers (Retry-After on a 429) onto the page that shows it."""
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 def flash_error(request: HttpRequest, exc: HavenError) -> None:

@@ -1,4 +1,5 @@
-"""Forms for the safety pages: Report concern (with its evidence picker)."""
+"""Forms for the safety pages: Report concern, and the evidence part (picker, links,
+screenshots) that Contact support shares with it."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from django import forms
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import truncatechars
 
-from haven.core.errors import Invalid
+from haven.core.errors import HavenError, Invalid
 from haven.safety import reports
 from haven.safety.models import PolicyCategory, Report
 from haven.safety.reports import DETAILS_MAX, MAX_LINKS, MAX_SCREENSHOTS, EvidenceRef
+from haven.safety.uploads import store_upload
 
 SCREENSHOT_FIELDS = [f"screenshot_{i}" for i in range(1, MAX_SCREENSHOTS + 1)]
 
@@ -56,10 +58,102 @@ def _picker_field(label: str) -> forms.TypedMultipleChoiceField:
     )
 
 
-class ReportForm(forms.Form):
-    """Report concern about a member. `picker` holds the items the reporter may attach
-    (built by the view from haven.safety.reports.attachable_*), so a box the page never
-    offered is refused here, and again by the action."""
+PICKER_FIELDS = ("messages", "posts", "comments", "shares")
+EMPTY_PICKER: dict[str, list] = {name: [] for name in PICKER_FIELDS}
+
+
+class EvidenceForm(forms.Form):
+    """The evidence part shared by Report concern and Contact support: the picker, links
+    and screenshots. `picker` holds the items the filer may attach (built by the view from
+    haven.safety.reports.attachable_*), so a box the page never offered is refused here,
+    and again by the action. Without a picker (no member named yet) it offers nothing."""
+
+    messages = _picker_field("Messages from your chat with them")
+    posts = _picker_field("Their posts")
+    comments = _picker_field("Their comments")
+    shares = _picker_field("Their timeline shares")
+    links = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Links",
+        help_text=f"Web addresses (http or https), one per line, up to {MAX_LINKS}.",
+    )
+    uploads = IdListField(required=False)
+
+    def __init__(self, *args, picker: dict[str, list] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        picker = picker or EMPTY_PICKER
+        self.fields["messages"].choices = [message_choice(m) for m in picker["messages"]]
+        self.fields["posts"].choices = [post_choice(p) for p in picker["posts"]]
+        self.fields["comments"].choices = [comment_choice(c) for c in picker["comments"]]
+        self.fields["shares"].choices = [share_choice(s) for s in picker["shares"]]
+        for number, name in enumerate(SCREENSHOT_FIELDS, start=1):
+            self.fields[name] = forms.FileField(
+                required=False,
+                label=f"Screenshot {number}",
+                widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+            )
+        self.kept: list[int] = []
+
+    @property
+    def picker_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PICKER_FIELDS]
+
+    @property
+    def screenshot_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in SCREENSHOT_FIELDS]
+
+    # The action checks all of this again; checking here too shows every mistake at once.
+
+    def clean_links(self) -> list[str]:
+        try:
+            return reports.clean_links(self.cleaned_data["links"].splitlines())
+        except Invalid as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def store_screenshots(self, actor) -> int:
+        """After `is_valid()`: keep the screenshots already attached and store this
+        request's files, all in `self.kept` (so a form shown again with errors keeps
+        them); return the status the page should answer with."""
+        self.kept = list(self.cleaned_data.get("uploads") or [])
+        status = 400 if self.errors else 200
+        files = [
+            (name, self.files[name])
+            for name in SCREENSHOT_FIELDS
+            if name in self.files and name not in self.errors
+        ]
+        if len(self.kept) + len(files) > MAX_SCREENSHOTS:
+            self.add_error(None, f"Attach at most {MAX_SCREENSHOTS} screenshots.")
+            return 400
+        for name, file in files:
+            try:
+                self.kept.append(store_upload(actor=actor, file=file).pk)
+            except HavenError as exc:
+                self.add_error(name, exc.message)
+                status = exc.status
+        return status
+
+    def kept_uploads(self, actor) -> list:
+        """The kept screenshots, shown as "Already attached" (never anyone else's)."""
+        uploads = reports.attachable_uploads(actor).filter(pk__in=self.kept).order_by("id")
+        return list(uploads)
+
+    def evidence_refs(self) -> list[EvidenceRef]:
+        refs = [
+            EvidenceRef(type=kind, id=pk)
+            for kind, field in (
+                ("message", "messages"),
+                ("post", "posts"),
+                ("comment", "comments"),
+                ("share", "shares"),
+            )
+            for pk in self.cleaned_data.get(field) or []
+        ]
+        return refs + [EvidenceRef(type="upload", id=pk) for pk in self.kept]
+
+
+class ReportForm(EvidenceForm):
+    """Report concern about a member, with its evidence."""
 
     category = forms.ModelChoiceField(
         queryset=PolicyCategory.objects.filter(active=True),
@@ -80,39 +174,7 @@ class ReportForm(forms.Form):
         initial=Report.Where.ON_HAVEN,
         label="Where did it happen?",
     )
-    messages = _picker_field("Messages from your chat with them")
-    posts = _picker_field("Their posts")
-    comments = _picker_field("Their comments")
-    shares = _picker_field("Their timeline shares")
-    links = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        label="Links",
-        help_text=f"Web addresses (http or https), one per line, up to {MAX_LINKS}.",
-    )
-    uploads = IdListField(required=False)
     also_block = forms.BooleanField(required=False, label="Also block this member")
-
-    def __init__(self, *args, picker: dict[str, list], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["messages"].choices = [message_choice(m) for m in picker["messages"]]
-        self.fields["posts"].choices = [post_choice(p) for p in picker["posts"]]
-        self.fields["comments"].choices = [comment_choice(c) for c in picker["comments"]]
-        self.fields["shares"].choices = [share_choice(s) for s in picker["shares"]]
-        for number, name in enumerate(SCREENSHOT_FIELDS, start=1):
-            self.fields[name] = forms.FileField(
-                required=False,
-                label=f"Screenshot {number}",
-                widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
-            )
-
-    # The action checks all of this again; checking here too shows every mistake at once.
-
-    def clean_links(self) -> list[str]:
-        try:
-            return reports.clean_links(self.cleaned_data["links"].splitlines())
-        except Invalid as exc:
-            raise forms.ValidationError(exc.message) from exc
 
     def clean(self) -> dict:
         data = super().clean()
@@ -122,19 +184,3 @@ class ReportForm(forms.Form):
             except Invalid as exc:
                 self.add_error("details", exc.message)
         return data
-
-    def screenshot_files(self) -> list[tuple[str, object]]:
-        return [(n, self.cleaned_data[n]) for n in SCREENSHOT_FIELDS if self.cleaned_data.get(n)]
-
-    def evidence_refs(self, upload_ids: list[int]) -> list[EvidenceRef]:
-        refs = [
-            EvidenceRef(type=kind, id=pk)
-            for kind, field in (
-                ("message", "messages"),
-                ("post", "posts"),
-                ("comment", "comments"),
-                ("share", "shares"),
-            )
-            for pk in self.cleaned_data[field]
-        ]
-        return refs + [EvidenceRef(type="upload", id=pk) for pk in upload_ids]

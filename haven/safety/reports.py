@@ -244,7 +244,7 @@ def file_report(
             where=place,
             also_blocked=also_block,
         )
-        _freeze_all(report, items, urls)
+        freeze_all(items, urls, viewer=actor, report=report)
         record(
             actor=actor,
             event="report",
@@ -274,19 +274,21 @@ def file_report(
     return report
 
 
-def _freeze_all(report: Report, items: dict[str, list], urls: list[str]) -> None:
+def freeze_all(items: dict[str, list], urls: list[str], *, viewer, **owner) -> None:
+    """Freeze what `resolve_evidence` found, and the links, for the report or ticket
+    named in `owner` (`report=` or `ticket=`), as `viewer` (who filed it) saw them."""
     for kind in ("message", "post", "comment", "share"):
         for obj in items[kind]:
-            frozen.capture(kind, obj, report=report, viewer=report.reporter)
+            frozen.capture(kind, obj, viewer=viewer, **owner)
     for url in urls:
-        frozen.capture(Evidence.Kind.LINK, payload={"url": url}, report=report)
+        frozen.capture(Evidence.Kind.LINK, payload={"url": url}, **owner)
     for upload in items["upload"]:
         frozen.capture(
             Evidence.Kind.SCREENSHOT,
             upload,
             payload=screenshot_payload(upload),
             upload=upload,
-            report=report,
+            **owner,
         )
 
 

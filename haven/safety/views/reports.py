@@ -9,13 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from haven.core.errors import HavenError, Invalid
-from haven.core.web import add_errors, cursor_of
+from haven.core.errors import Invalid
+from haven.core.web import act_on_form, cursor_of, with_headers
 from haven.members.selectors import access_member
 from haven.safety import reports
-from haven.safety.forms import SCREENSHOT_FIELDS, ReportForm
-from haven.safety.reports import MAX_SCREENSHOTS
-from haven.safety.uploads import store_upload
+from haven.safety.forms import ReportForm
 
 
 def _message_id(request: HttpRequest) -> int | None:
@@ -23,28 +21,7 @@ def _message_id(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
-def _store_screenshots(request: HttpRequest, form: ReportForm, kept: list[int]) -> int:
-    """Store this request's screenshots, adding their ids to `kept` (so a form shown
-    again with errors keeps them); return the status the page should answer with."""
-    status = 400 if form.errors else 200
-    files = [
-        (name, request.FILES[name])
-        for name in SCREENSHOT_FIELDS
-        if name in request.FILES and name not in form.errors
-    ]
-    if len(kept) + len(files) > MAX_SCREENSHOTS:
-        form.add_error(None, f"Attach at most {MAX_SCREENSHOTS} screenshots.")
-        return 400
-    for name, file in files:
-        try:
-            kept.append(store_upload(actor=request.user, file=file).pk)
-        except HavenError as exc:
-            form.add_error(name, exc.message)
-            status = exc.status
-    return status
-
-
-def _file(request: HttpRequest, subject, form: ReportForm, kept: list[int]):
+def _file(request: HttpRequest, subject, form: ReportForm):
     data = form.cleaned_data
     return reports.file_report(
         actor=request.user,
@@ -52,7 +29,7 @@ def _file(request: HttpRequest, subject, form: ReportForm, kept: list[int]):
         category=data["category"].slug,
         details=data["details"],
         where=data["where"],
-        evidence=form.evidence_refs(kept),
+        evidence=form.evidence_refs(),
         links=data["links"],
         also_block=data["also_block"],
     )
@@ -68,32 +45,18 @@ def report_member(request: HttpRequest, username: str) -> HttpResponse:
     picker = reports.evidence_picker(request.user, subject, message_id=message_id)
     initial = {"messages": [message_id]} if message_id else {}
     form = ReportForm(request.POST or None, request.FILES or None, picker=picker, initial=initial)
-    kept: list[int] = []
-    status, retry_after = 200, None
+    status, headers = 200, {}
     if request.method == "POST":
         form.is_valid()
-        kept = list(form.cleaned_data.get("uploads") or [])
-        status = _store_screenshots(request, form, kept)
+        status = form.store_screenshots(request.user)
         if not form.errors:
-            try:
-                report = _file(request, subject, form, kept)
-            except HavenError as exc:
-                add_errors(form, exc)
-                status, retry_after = exc.status, exc.headers.get("Retry-After")
-            else:
+            report, status, headers = act_on_form(form, lambda: _file(request, subject, form))
+            if report is not None:
                 messages.success(request, "Thank you. Your report was sent.")
                 return redirect("safety:report_detail", report.pk)
-    context = {
-        "form": form,
-        "subject": subject,
-        "kept": list(reports.attachable_uploads(request.user).filter(pk__in=kept).order_by("id")),
-        "picker_fields": [form[name] for name in ("messages", "posts", "comments", "shares")],
-        "screenshot_fields": [form[name] for name in SCREENSHOT_FIELDS],
-    }
+    context = {"form": form, "subject": subject, "kept": form.kept_uploads(request.user)}
     response = render(request, "safety/report_form.html", context, status=status)
-    if retry_after:
-        response["Retry-After"] = retry_after
-    return response
+    return with_headers(response, headers)
 
 
 @login_required
