@@ -31,6 +31,7 @@ def _mount() -> None:
     from haven.moderation.api import router as moderation
     from haven.notifications.api import router as notifications
     from haven.safety.api import ROUTERS as safety
+    from haven.support.api import router as support
 
     api.add_router("/", members)
     api.add_router("/", community)
@@ -42,6 +43,7 @@ def _mount() -> None:
     api.add_router("/", helpcenter)
     api.add_router("/", audit)
     api.add_router("/", notifications)
+    api.add_router("/", support)
 
 
 _mount()

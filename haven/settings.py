@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "haven.helpcenter",
     "haven.audit",
     "haven.notifications",
+    "haven.support",
 ]
 
 MIDDLEWARE = [
@@ -190,3 +191,4 @@ HAVEN_FLAG_HIDE_THRESHOLD = float(os.environ.get("HAVEN_FLAG_HIDE_THRESHOLD", "3
 HAVEN_FLAGS_PER_HOUR = int(os.environ.get("HAVEN_FLAGS_PER_HOUR", "30"))
 HAVEN_REPORTS_PER_HOUR = int(os.environ.get("HAVEN_REPORTS_PER_HOUR", "10"))
 HAVEN_UPLOADS_PER_HOUR = int(os.environ.get("HAVEN_UPLOADS_PER_HOUR", "30"))
+HAVEN_TICKETS_PER_HOUR = int(os.environ.get("HAVEN_TICKETS_PER_HOUR", "10"))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("haven.helpcenter.urls")),
     path("", include("haven.audit.urls")),
     path("", include("haven.notifications.views")),
+    path("", include("haven.support.urls")),
 ]
 
 if os.environ.get("HAVEN_BENCH") == "1":

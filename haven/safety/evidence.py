@@ -98,13 +98,23 @@ def freeze(kind: str, obj, *, viewer=None) -> dict[str, Any]:
 
 
 def capture(
-    kind: str, obj=None, *, report=None, flag=None, payload=None, upload=None, viewer=None
+    kind: str,
+    obj=None,
+    *,
+    report=None,
+    flag=None,
+    ticket=None,
+    payload=None,
+    upload=None,
+    viewer=None,
 ) -> Evidence:
-    """Store one piece of evidence for a report or a flag (inside the caller's transaction)."""
+    """Store one piece of evidence for a report, a flag or a support ticket (inside the
+    caller's transaction)."""
     payload = payload if payload is not None else freeze(kind, obj, viewer=viewer)
     return Evidence.objects.create(
         report=report,
         flag=flag,
+        ticket=ticket,
         kind=kind,
         source_id=getattr(obj, "pk", None),
         upload=upload,

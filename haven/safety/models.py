@@ -122,7 +122,7 @@ class Report(models.Model):
 
 
 class Evidence(models.Model):
-    """A frozen copy of something, taken when a flag or report was filed.
+    """A frozen copy of something, taken when a flag, report or support ticket was filed.
 
     `payload` holds the copy (text, author id and name, timestamps, and for a
     chat message the messages around it); `sha256` is over its canonical JSON
@@ -143,6 +143,9 @@ class Evidence(models.Model):
     flag = models.ForeignKey(
         Flag, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
+    ticket = models.ForeignKey(
+        "support.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     source_id = models.BigIntegerField(null=True, blank=True)
     upload = models.ForeignKey(
@@ -155,7 +158,7 @@ class Evidence(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(report__isnull=False) | Q(flag__isnull=False),
+                condition=Q(report__isnull=False) | Q(flag__isnull=False) | Q(ticket__isnull=False),
                 name="evidence_belongs_somewhere",
             )
         ]
