@@ -118,6 +118,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "members.Member"
+# Suspended and removed accounts are refused at sign-in and on every session request.
+AUTHENTICATION_BACKENDS = ["haven.members.standing.StandingBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

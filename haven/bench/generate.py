@@ -49,7 +49,9 @@ from haven.core.api import hash_token
 from haven.friends.models import Friendship
 from haven.members.models import ApiToken, Member
 from haven.members.roles import MODERATOR
+from haven.moderation import priority
 from haven.moderation.models import Case, Signal
+from haven.safety.categories import CATEGORIES
 from haven.safety.models import Block, Flag, PolicyCategory, Report
 
 RESERVED = 20  # member ids 1..20 belong to the personas
@@ -57,6 +59,7 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
 YEAR = 365 * 86_400
 SPACES = ("answers", "notebook", "discussions")
 FRIEND_OFFSETS = 3
+SEVERITY = {row[0]: row[2] for row in CATEGORIES}
 VIEWER_FRIENDS = 200
 VIEWER_CHATS = 30
 POST_COMMENTS = 50
@@ -218,14 +221,14 @@ def _member_rows(seg: Segment) -> Iterator[tuple]:
             member_id(i), "!", False, f"m{i}", "", "", f"m{i}@bench.invalid", False,
             i % 1000 != 999, T0, 100_000_000 + i, f"Member {i}", "",
             "teacher" if i % 8 == 0 else "student", chat[i % 20], friend, timeline[i % 10],
-            i % 25 != 0,
+            i % 25 != 0, 0,
         )  # fmt: skip
 
 
 MEMBER_COLUMNS = [
     "id", "password", "is_superuser", "username", "first_name", "last_name", "email",
     "is_staff", "is_active", "date_joined", "public_id", "display_name", "bio", "kind",
-    "who_can_chat", "who_can_friend", "who_can_see_timeline", "searchable",
+    "who_can_chat", "who_can_friend", "who_can_see_timeline", "searchable", "session_epoch",
 ]  # fmt: skip
 
 
@@ -329,12 +332,20 @@ def _cases(seg: Segment) -> Iterator[tuple]:
         n += 1
 
 
+def _closed(i: int) -> bool:
+    return (i // 100) % 5 == 0
+
+
 def _case_rows(seg: Segment) -> Iterator[tuple]:
+    # Priority as haven.moderation.priority computes it for one new reporter.
     for case, kind, target, subject, i, flag, _ in _cases(seg):
-        closed = (i // 100) % 5 == 0
+        slug = "spam" if flag else "harassment"
+        base = priority.SEVERITY * SEVERITY[slug] + priority.REPORTER
+        rank = base - priority.AGE_PER_HOUR * _at(i).timestamp() / 3600
         yield (
-            case, kind, target, subject, "closed" if closed else "open", 1,
-            1.0 if flag else 0.0, 1, _at(i), _at(i), _at(i + 60) if closed else None,
+            case, kind, target, subject, "closed" if _closed(i) else "open", 1,
+            1.0 if flag else 0.0, 1, _at(i), _at(i), _at(i + 60) if _closed(i) else None,
+            base, rank, seg.spam if flag else seg.harassment,
         )  # fmt: skip
 
 
@@ -342,7 +353,11 @@ def _signal_rows(seg: Segment) -> Iterator[tuple]:
     for n, (case, _, _, _, i, flag, report) in enumerate(_cases(seg)):
         category = seg.spam if flag else seg.harassment
         kind = "flag" if flag else "report"
-        yield (seg.ids["signal"] + n, case, kind, member_id(i), category, 1.0, flag, report, _at(i))
+        outcome = "agreed" if _closed(i) else "pending"
+        yield (
+            seg.ids["signal"] + n, case, kind, member_id(i), category, 1.0, flag, report, _at(i),
+            outcome,
+        )  # fmt: skip
 
 
 TABLES: list[tuple[str, Any, list[str], Callable[[Segment], Iterator[tuple]], float]] = [
@@ -443,6 +458,9 @@ TABLES: list[tuple[str, Any, list[str], Callable[[Segment], Iterator[tuple]], fl
             "opened_at",
             "last_signal_at",
             "closed_at",
+            "priority_base",
+            "rank",
+            "top_category_id",
         ],
         _case_rows,
         0.015,
@@ -460,6 +478,7 @@ TABLES: list[tuple[str, Any, list[str], Callable[[Segment], Iterator[tuple]], fl
             "flag_id",
             "report_id",
             "created_at",
+            "outcome",
         ],
         _signal_rows,
         0.015,

@@ -6,8 +6,8 @@ changes between 10k and 1M members is how much else the database holds:
 
 - policy: `policies.can_message(viewer, chat)`, the check on every message;
 - feed: the first page of `feed_for(viewer)`;
-- queue: the first page of open cases, `cases_for(moderator)`, with the
-  categories and reporters the API serializes from it.
+- queue: the first page of the open-case priority queue, `queue(moderator)`;
+- case: the case page's data, `case_file(moderator, id)`, for the top case.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from django.db import connection, reset_queries
 from haven.chats.models import Chat
 from haven.community.selectors import feed_for
 from haven.members.models import Member
-from haven.moderation.selectors import cases_for, categories_of, reporters_of
+from haven.moderation.selectors import case_file, queue
 from haven.safety import policies
 
-OPERATIONS = ("policy", "feed", "queue")
+OPERATIONS = ("policy", "feed", "queue", "case")
 
 
 def percentile(samples: list[float], pct: float) -> float:
@@ -62,11 +62,15 @@ def operations() -> dict[str, Callable[[], object]]:
     def feed() -> object:
         return len(feed_for(viewer).items)
 
-    def queue() -> object:
-        page = cases_for(moderator, status="open")
-        return [(categories_of(case), reporters_of(case)) for case in page.items]
+    def first_page() -> object:
+        return len(queue(moderator).items)
 
-    return {"policy": policy, "feed": feed, "queue": queue}
+    top = queue(moderator, limit=1).items[0].pk
+
+    def case() -> object:
+        return len(case_file(moderator, top).evidence)
+
+    return {"policy": policy, "feed": feed, "queue": first_page, "case": case}
 
 
 def measure(runs: int) -> dict[str, dict[str, float]]:

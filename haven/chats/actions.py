@@ -80,5 +80,11 @@ def delete_message(*, actor, message: Message) -> None:
     with transaction.atomic():
         chat_id = message.chat_id
         message.delete()
-        latest = Message.objects.filter(chat_id=chat_id).order_by("-id").first()
-        Chat.objects.filter(pk=chat_id).update(last_message=latest)
+        refresh_last_message(chat_id)
+
+
+def refresh_last_message(chat_id: int) -> None:
+    """The chat list previews `last_message` to both members: keep it the newest
+    message nobody hid (after a delete, a hide for review, a removal or its reversal)."""
+    shown = Message.objects.filter(chat_id=chat_id, hidden_at__isnull=True).order_by("-id")
+    Chat.objects.filter(pk=chat_id).update(last_message=shown.first())

@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 
+from haven.audit.log import record
 from haven.members.models import ApiToken, Member, MemberLanguage
-from haven.members.roles import rank_of
+from haven.members.roles import rank_of, role_of
 
 # Account state and roles change through Haven's own actions (moderation,
 # role grants), which check rank and write the audit log; in the admin only a
@@ -54,6 +55,19 @@ class MemberAdmin(UserAdmin):
         if request.user.is_superuser:
             return fields
         return fields + SUPERUSER_ONLY_FIELDS
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """A superuser's role change here is a staff action: it goes in the audit log
+        (the admin's change view already runs in one transaction)."""
+        member = form.instance
+        member._haven_role = "unset"
+        before = role_of(member) if change else None
+        super().save_related(request, form, formsets, change)
+        member._haven_role = "unset"
+        after = role_of(member)
+        if before != after:
+            record(actor=request.user, event="role_change", target=member,
+                   old={"role": before}, new={"role": after})  # fmt: skip
 
     def user_change_password(self, request, id, form_url=""):
         if not request.user.is_superuser:

@@ -1,13 +1,17 @@
+from typing import Literal
+
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from haven.core.api import OPTIONAL, ErrorOut, PageOut, viewer
-from haven.core.errors import Invalid
+from haven.core.errors import Invalid, Refused
 from haven.core.pagination import paginate
 from haven.core.ratelimit import client_ip
-from haven.members import actions, selectors
+from haven.members import actions, selectors, staffing
+from haven.members.roles import role_of
 from haven.members.schemas import (
+    MemberBrief,
     MemberOut,
     NewTokenOut,
     ProfileIn,
@@ -18,6 +22,7 @@ from haven.members.schemas import (
     TokenRequestIn,
 )
 from haven.members.search import search_members
+from haven.members.standing import barred_by_standing, sign_in_refusal
 
 router = Router(tags=["members"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -39,10 +44,14 @@ def signup(request: HttpRequest, payload: SignupIn):
 
 @router.post("/auth/token", auth=None, response={201: NewTokenOut, **LIMITED})
 def issue_token(request: HttpRequest, payload: TokenRequestIn):
-    """Exchange a username and password for a new bearer token. Rate limited (429)."""
+    """Exchange a username and password for a new bearer token. Rate limited (429).
+    A suspended or removed account is refused with 403 `account_barred`."""
     actions.throttle_sign_in(username=payload.username, address=client_ip(request))
     member = authenticate(request, username=payload.username.lower(), password=payload.password)
     if member is None:
+        barred = barred_by_standing(payload.username, payload.password)
+        if barred is not None:
+            raise Refused(sign_in_refusal(barred), code="account_barred")
         raise Invalid("Wrong username or password.", code="bad_credentials")
     token, secret = actions.create_token(actor=member, name=payload.name)
     return Status(201, _token_out(token, secret))
@@ -93,3 +102,27 @@ def search(
 @router.get("/members/{username}", auth=OPTIONAL, response={200: MemberOut, **ERRORS})
 def member_profile(request: HttpRequest, username: str):
     return selectors.access_member(username)
+
+
+class RoleIn(Schema):
+    role: Literal["none", "support_agent", "moderator"]
+
+
+class StaffOut(Schema):
+    member: MemberBrief
+    role: str | None
+
+
+@router.get("/staff/roles", response={200: list[StaffOut], **ERRORS}, tags=["staff"])
+def list_staff(request: HttpRequest):
+    """Every member with a staff role (admins only)."""
+    return [{"member": m, "role": role_of(m)} for m in staffing.staff_members(viewer(request))]
+
+
+@router.put("/staff/roles/{username}", response={200: StaffOut, **ERRORS}, tags=["staff"])
+def set_role(request: HttpRequest, username: str, payload: RoleIn):
+    """Give a member a staff role below your own, or take it away (admins only; 403 for a
+    member of your rank or above). Written to the audit log."""
+    target = selectors.access_member(username)
+    changed = staffing.set_role(actor=viewer(request), target=target, role=payload.role)
+    return {"member": changed, "role": role_of(changed)}

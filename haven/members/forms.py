@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from haven.members.languages import LANGUAGE_CHOICES
 from haven.members.models import Member
+from haven.members.standing import barred_by_standing, sign_in_refusal
 
 
 class SignupForm(forms.Form):
@@ -23,8 +24,22 @@ class SignupForm(forms.Form):
 
 
 class SigninForm(AuthenticationForm):
+    barred_member = None  # set when the password was right but the account is barred
+
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            barred = barred_by_standing(
+                self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            )
+            if barred is None:
+                raise
+            self.barred_member = barred
+            raise forms.ValidationError(sign_in_refusal(barred), code="barred") from None
 
 
 class ProfileForm(forms.Form):

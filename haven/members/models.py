@@ -3,6 +3,8 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from haven.members.languages import LANGUAGE_CHOICES
 
@@ -63,6 +65,12 @@ class Member(AbstractUser):
         max_length=10, choices=TimelinePrivacy.choices, default=TimelinePrivacy.MEMBERS
     )
     searchable = models.BooleanField(default=True)
+    # Standing, set only by staff enforcement (haven.moderation.enforcement).
+    restricted_until = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    # Part of the session hash: raising it ends every session of this member at once.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     REQUIRED_FIELDS = ["email"]
 
@@ -72,6 +80,22 @@ class Member(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django checks this on every request: a suspension or removal raises the
+        # epoch, so sessions signed in before it stop working, with the password kept.
+        return salted_hmac(
+            "haven.members.Member.session",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def is_restricted(self, now=None) -> bool:
+        return self.restricted_until is not None and self.restricted_until > (now or timezone.now())
+
+    def is_suspended(self, now=None) -> bool:
+        return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
 
 
 class MemberLanguage(models.Model):

@@ -27,3 +27,16 @@ def role_of(member) -> str | None:
 def rank_of(member) -> int:
     role = role_of(member)
     return RANKS[role] if role else 0
+
+
+def fresh_rank(member) -> int:
+    """The member's rank as the database says now (no cached role): for permission
+    checks inside a write's transaction, where a role removed a moment ago counts."""
+    from django.contrib.auth.models import Group
+
+    from haven.members.models import Member
+
+    names = set(Group.objects.filter(user=member).values_list("name", flat=True))
+    if Member.objects.filter(pk=member.pk, is_superuser=True, is_active=True).exists():
+        names.add(ADMIN)
+    return max((RANKS[n] for n in names if n in RANKS), default=0)

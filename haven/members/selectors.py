@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from haven.core.api import hash_token
@@ -15,15 +15,17 @@ TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 
 
 def member_for_token(secret: str) -> Member | None:
-    """The active member owning an unrevoked token, in one indexed query."""
+    """The active, unsuspended member owning an unrevoked token, in one indexed query.
+    (Suspension and removal also revoke every token; this is the second lock.)"""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("member")
         .filter(digest=hash_token(secret), revoked_at__isnull=True, member__is_active=True)
+        .filter(Q(member__suspended_until__isnull=True) | Q(member__suspended_until__lte=now))
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     # Touch at most every few minutes: a write per API request would be costly.
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

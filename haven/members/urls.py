@@ -11,6 +11,7 @@ urlpatterns = [
     path("members", views.search, name="search"),
     path("u/<str:username>", views.profile, name="profile"),
     path("settings", views.settings_home, name="settings"),
+    path("staff/roles", views.staff_roles, name="staff_roles"),
     path("settings/profile", views.edit_profile, name="edit_profile"),
     path("settings/tokens", views.tokens, name="tokens"),
     path("settings/tokens/<int:token_id>/revoke", views.revoke_token, name="revoke_token"),

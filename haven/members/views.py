@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from haven.core.errors import HavenError, Invalid, NotFound
 from haven.core.ratelimit import RateLimited, client_ip
 from haven.core.web import add_errors, confirm, cursor_of
 from haven.friends.selectors import relationship
-from haven.members import actions, selectors
+from haven.members import actions, selectors, staffing
 from haven.members.forms import ProfileForm, SigninForm, SignupForm, TokenForm
 from haven.members.languages import LANGUAGE_CHOICES
 from haven.members.roles import ROLE_LABELS, role_of
@@ -33,7 +34,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except (Invalid, RateLimited) as exc:
             add_errors(form, exc)
         else:
-            login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, member, backend="haven.members.standing.StandingBackend")
             messages.success(request, f"Welcome to Haven, {member.name}!")
             return redirect("community:home")
     return render(
@@ -59,6 +60,14 @@ class SigninView(LoginView):
             response["Retry-After"] = exc.headers["Retry-After"]
             return response
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        context = self.get_context_data(form=form)
+        if form.barred_member is not None:
+            from haven.moderation.standing import standing_url
+
+            context["standing_link"] = standing_url(form.barred_member)
+        return self.render_to_response(context, status=403 if form.barred_member else 200)
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
@@ -167,3 +176,38 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
     return redirect("members:tokens")
+
+
+class RoleForm(forms.Form):
+    username = forms.CharField(max_length=30)
+    role = forms.ChoiceField(
+        choices=[
+            ("none", "No staff role"),
+            ("support_agent", "Support agent"),
+            ("moderator", "Moderator"),
+        ]  # fmt: skip
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_roles(request: HttpRequest) -> HttpResponse:
+    """Admins grant and take away staff roles (below their own)."""
+    staff = list(staffing.staff_members(request.user))
+    form = RoleForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                target = selectors.access_member(form.cleaned_data["username"].strip().lower())
+                staffing.set_role(actor=request.user, target=target, role=form.cleaned_data["role"])
+            except HavenError as exc:
+                add_errors(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"{target.username}'s role was changed.")
+                return redirect("members:staff_roles")
+        else:
+            status = 400
+    rows = [(m, ROLE_LABELS.get(role_of(m) or "", "")) for m in staff]
+    return render(request, "members/staff_roles.html", {"rows": rows, "form": form}, status=status)

@@ -1,11 +1,13 @@
-"""Writes on cases. Staff actions arrive with the staff-desk issue."""
+"""Signals arriving on cases (staff decisions live in haven.moderation.enforcement)."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case as Switch
+from django.db.models import DateTimeField, F, Q, Value, When
 from django.utils import timezone
 
+from haven.moderation import priority
 from haven.moderation.models import Case, Signal
 
 
@@ -37,9 +39,16 @@ def add_signal(
     except IntegrityError:  # another signal created it between our SELECT and INSERT
         case = Case.objects.get(target_type=target_type, target_id=target_id)
     flag_weight = F("flag_weight") + (weight if kind == Signal.Kind.FLAG else 0)
+    was_closed = Q(status=Case.Status.CLOSED)
     Case.objects.filter(pk=case.pk).update(
         status=Case.Status.OPEN,
         closed_at=None,
+        # A re-opened case is a new round: its age and first-action clock restart.
+        opened_at=Switch(When(was_closed, then=Value(now)), default=F("opened_at")),
+        first_action_at=Switch(
+            When(was_closed, then=Value(None, output_field=DateTimeField())),
+            default=F("first_action_at"),
+        ),
         signal_count=F("signal_count") + 1,
         flag_weight=flag_weight,
         last_signal_at=now,
@@ -55,4 +64,5 @@ def add_signal(
         report=report,
     )
     case.refresh_from_db()
+    priority.refresh(case)
     return case, signal

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from haven.members.roles import MODERATOR, RANKS, rank_of
-from haven.moderation.models import Case, Signal
+from haven.audit.log import record
+from haven.members.roles import ADMIN, MODERATOR, RANKS, rank_of
+from haven.moderation.models import Case, Signal, Thresholds, flag_hide_threshold
 
 
 def _may_read_cases(request) -> bool:
@@ -65,3 +66,41 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
     @admin.display(description="target", ordering="target_type")
     def target(self, case: Case) -> str:
         return f"{case.get_target_type_display()} #{case.target_id}"
+
+
+@admin.register(Thresholds)
+class ThresholdsAdmin(admin.ModelAdmin):
+    """Admins only. Saving writes an audit row (the admin's view is one transaction)."""
+
+    fields = ("flag_hide_threshold", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def _admin(self, request) -> bool:
+        return request.user.is_active and rank_of(request.user) >= RANKS[ADMIN]
+
+    def has_module_permission(self, request) -> bool:
+        return self._admin(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._admin(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._admin(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._admin(request) and not Thresholds.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_changeform_initial_data(self, request) -> dict:
+        return {"flag_hide_threshold": flag_hide_threshold()}
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = flag_hide_threshold()
+        obj.pk = 1
+        super().save_model(request, obj, form, change)
+        record(actor=request.user, event="threshold_change", target_type="thresholds",
+               target_id=1, target_label="flag hide threshold",
+               old={"flag_hide_threshold": before},
+               new={"flag_hide_threshold": obj.flag_hide_threshold})  # fmt: skip

@@ -1,58 +1,179 @@
-"""Reads on cases for staff. The priority queue arrives with the staff-desk issue;
-for now cases list by their latest signal."""
+"""Reads for the staff desk: the priority queue, one case with everything about it,
+the appeals queue. Each is a fixed number of queries, whatever the number of
+signals, evidence or cases (tests assert it)."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass, field
+from typing import Any
 
-from haven.core.errors import Invalid, NotSignedIn, Refused
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from haven.core.errors import Invalid, NotFound, NotSignedIn, Refused
 from haven.core.pagination import Page, paginate
-from haven.members.roles import MODERATOR, RANKS, rank_of
-from haven.moderation.models import Case, Signal
+from haven.members.roles import MODERATOR, RANKS, SUPPORT_AGENT, rank_of
+from haven.moderation import enforcement, priority
+from haven.moderation.models import Appeal, Case, Enforcement, Signal
+from haven.safety.evidence import verify
+from haven.safety.models import Evidence
 
-STAFF_ONLY = "Only moderators and admins can see cases."
+STAFF_ONLY = "Only Haven's staff can see cases."
+MODERATORS_ONLY = "Only moderators and admins can decide appeals."
 
 
 def require_case_reader(viewer) -> None:
-    """Cases name reporters, so only moderators and admins may read them (not support agents)."""
+    """Cases name reporters: staff only (support agents read, moderators act)."""
     if viewer is None or not viewer.is_authenticated:
         raise NotSignedIn("Sign in to do this.")
-    if not viewer.is_active or rank_of(viewer) < RANKS[MODERATOR]:
+    if not viewer.is_active or rank_of(viewer) < RANKS[SUPPORT_AGENT]:
         raise Refused(STAFF_ONLY)
 
 
-def _cases() -> QuerySet[Case]:
-    signals = Signal.objects.select_related("category", "reporter").order_by("created_at", "id")
-    return Case.objects.select_related("subject").prefetch_related(
-        Prefetch("signals", queryset=signals)
-    )
-
-
-def cases_for(
-    viewer, *, status: str | None = None, cursor: str | None = None, limit: int | None = None
-) -> Page:
-    """Cases, most recent signal first, each with its signals: three queries per page."""
+def require_moderator(viewer) -> None:
     require_case_reader(viewer)
-    cases = _cases()
+    if rank_of(viewer) < RANKS[MODERATOR]:
+        raise Refused(MODERATORS_ONLY)
+
+
+def queue(
+    viewer,
+    *,
+    status: str | None = "open",
+    category: str | None = None,
+    assigned: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """Cases by priority (highest first; see haven.moderation.priority), one query per
+    page: the case, its subject, most severe category and assignee come joined.
+
+    `status`: open (default), closed or "" for all; `category`: a policy slug any
+    signal names; `assigned`: "me" or "none"."""
+    require_case_reader(viewer)
+    cases = Case.objects.select_related("subject", "top_category", "assigned_to")
     if status:
         if status not in Case.Status.values:
             raise Invalid.field("status", "Choose open or closed.")
         cases = cases.filter(status=status)
-    return paginate(cases, cursor=cursor, order=("-last_signal_at", "-id"), limit=limit)
+    if category:
+        named = Signal.objects.filter(case=OuterRef("pk"), category__slug=category)
+        cases = cases.filter(Exists(named))
+    if assigned == "me":
+        cases = cases.filter(assigned_to=viewer)
+    elif assigned == "none":
+        cases = cases.filter(assigned_to__isnull=True)
+    elif assigned:
+        raise Invalid.field("assigned", "Choose me or none.")
+    page = paginate(cases, cursor=cursor, order=("-rank", "-id"), limit=limit)
+    for case in page.items:
+        case.priority = priority.score(case)
+    return page
 
 
-def categories_of(case: Case) -> list:
-    """The distinct policy categories named by a case's signals, first named first."""
-    seen: dict[int, object] = {}
-    for signal in case.signals.all():
-        seen.setdefault(signal.category_id, signal.category)
-    return list(seen.values())
+def access_case(viewer, case_id: int) -> Case:
+    require_case_reader(viewer)
+    case = (
+        Case.objects.select_related("subject", "assigned_to", "top_category")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound("No such case.")
+    case.priority = priority.score(case)
+    return case
 
 
-def reporters_of(case: Case) -> list:
-    """The distinct members who flagged or reported (staff eyes only)."""
-    seen: dict[int, object] = {}
-    for signal in case.signals.all():
-        if signal.reporter is not None:
-            seen.setdefault(signal.reporter_id, signal.reporter)
-    return list(seen.values())
+@dataclass
+class CaseFile:
+    """Everything the case page shows."""
+
+    case: Case
+    signals: list[Signal]
+    evidence: list[Evidence]
+    history: list[Enforcement]
+    strikes: int
+    prior_cases: list[Case]
+    related_cases: list[Case]
+    content: Any
+    allowed: list[str]
+    reporters: list[Any] = field(default_factory=list)
+
+
+def evidence_of_case(case: Case) -> list[Evidence]:
+    """Every frozen copy filed with the case's signals, each re-hashed (`verified`)."""
+    on_case = Q(flag__signal__case=case) | Q(report__signal__case=case)
+    on_case |= Q(ticket__signal__case=case)
+    rows = list(Evidence.objects.filter(on_case).order_by("captured_at", "id"))
+    for row in rows:
+        row.verified = verify(row)
+    return rows
+
+
+def case_file(viewer, case_id: int) -> CaseFile:
+    """One case for staff: the subject and standing, every signal with its reporter,
+    the frozen evidence verified, the subject's history and other cases, and what
+    this viewer may do now. Nine queries whatever the case holds."""
+    case = access_case(viewer, case_id)
+    signals = list(
+        case.signals.select_related("category", "reporter", "report", "ticket").order_by("created_at", "id")
+    )
+    history = list(
+        Enforcement.objects.filter(subject=case.subject)
+        .select_related("category", "moderator", "appeal")
+        .order_by("-created_at", "-id")[:50]
+    )
+    others = list(
+        Case.objects.filter(subject=case.subject)
+        .exclude(pk=case.pk)
+        .select_related("top_category")
+        .order_by("-opened_at", "-id")[:40]
+    )
+    reporters = list({s.reporter_id: s.reporter for s in signals if s.reporter}.values())
+    return CaseFile(
+        case=case,
+        signals=signals,
+        evidence=evidence_of_case(case),
+        history=history,
+        strikes=priority.strikes_of(case.subject_id),
+        prior_cases=[c for c in others if c.status == Case.Status.CLOSED],
+        related_cases=[c for c in others if c.status == Case.Status.OPEN],
+        content=enforcement._content(case),
+        allowed=enforcement.allowed_actions(viewer, case),
+        reporters=reporters,
+    )
+
+
+def appeals(viewer, *, status: str | None = "pending", cursor=None, limit=None) -> Page:
+    """Appeals, oldest first (first come, first decided)."""
+    require_moderator(viewer)
+    rows: QuerySet[Appeal] = Appeal.objects.select_related(
+        "member", "enforcement__category", "enforcement__moderator", "decided_by"
+    )
+    if status:
+        if status not in Appeal.Status.values:
+            raise Invalid.field("status", "Choose pending, upheld or overturned.")
+        rows = rows.filter(status=status)
+    return paginate(rows, cursor=cursor, order=("created_at", "id"), limit=limit)
+
+
+def access_appeal(viewer, appeal_id: int) -> Appeal:
+    require_moderator(viewer)
+    appeal = (
+        Appeal.objects.select_related(
+            "member",
+            "enforcement__category",
+            "enforcement__moderator",
+            "enforcement__case",
+            "decided_by",
+        )  # fmt: skip
+        .filter(pk=appeal_id)
+        .first()
+    )
+    if appeal is None:
+        raise NotFound("No such appeal.")
+    appeal.can_decide = (
+        appeal.status == Appeal.Status.PENDING
+        and appeal.enforcement.moderator_id != viewer.pk
+        and rank_of(appeal.member) < rank_of(viewer)
+    )
+    return appeal

@@ -1,33 +1,290 @@
-"""The staff pages. A plain case list for now; the desk arrives with its own issue."""
+"""The staff desk pages: queue, case, decisions, appeals; and the member's standing page."""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from haven.core.web import cursor_of
-from haven.moderation import selectors
-from haven.moderation.models import Case
+from haven.core.errors import HavenError
+from haven.core.web import add_errors, cursor_of
+from haven.moderation import enforcement, selectors
+from haven.moderation.dashboard import dashboard as build_dashboard
+from haven.moderation.enforcement import TIMED, Kind
+from haven.moderation.models import Appeal, Case
+from haven.moderation.standing import member_for_link, standing_of
+from haven.safety.categories import active_categories
+
+ACTION_LABELS = dict(Kind.choices)
+CONFIRM_WORDS = {
+    Kind.DISMISS: "Dismiss this case: no violation",
+    Kind.REMOVE_CONTENT: "Remove this content",
+    Kind.WARN: "Warn {name} (a strike)",
+    Kind.RESTRICT: "Restrict {name} for {days} days",
+    Kind.SUSPEND: "Suspend {name} for {days} days",
+    Kind.REMOVE_MEMBER: "Remove {name} from Haven for good",
+    Kind.LIFT: "Lift {name}'s restriction or suspension",
+    Kind.REINSTATE: "Reinstate {name}",
+}
+
+
+class ActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[])
+    category = forms.ChoiceField(choices=[], label="Policy it cites")
+    days = forms.IntegerField(
+        min_value=1, max_value=365, required=False, help_text="For restrict and suspend."
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=enforcement.REASON_MAX,
+        help_text="The member acted on reads this. Reporters never do.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        decisions = [a for a in allowed if a in ACTION_LABELS]
+        self.fields["action"].choices = [(a, ACTION_LABELS[a]) for a in decisions]
+        self.fields["category"].choices = [(c.slug, c.name) for c in active_categories()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in TIMED and not data.get("days"):
+            self.add_error("days", "Say for how many days (1 to 365).")
+        return data
+
+
+def _case_page(request: HttpRequest, case_id: int, form=None, status: int = 200):
+    file = selectors.case_file(request.user, case_id)
+    form = form or ActionForm(allowed=file.allowed, initial={"version": file.case.version})
+    context = {
+        "file": file,
+        "case": file.case,
+        "form": form,
+        "can_claim": enforcement.CLAIM in file.allowed,
+        "can_release": enforcement.RELEASE in file.allowed,
+        "can_decide": bool(form.fields["action"].choices),
+    }
+    return render(request, "moderation/case.html", context, status=status)
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status") or None
-    page = selectors.cases_for(request.user, status=status, cursor=cursor_of(request))
-    rows = [
-        {
-            "case": case,
-            "categories": selectors.categories_of(case),
-            "reporters": selectors.reporters_of(case),
-        }
-        for case in page.items
-    ]
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "moderation/dashboard.html", {"board": build_dashboard(request.user)})
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "status": request.GET.get("status", "open"),
+        "category": request.GET.get("category", ""),
+        "assigned": request.GET.get("assigned", ""),
+    }
+    page = selectors.queue(request.user, cursor=cursor_of(request), **filters)
+    extra = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     context = {
         "page": page,
-        "rows": rows,
-        "status": status or "",
+        "filters": filters,
         "statuses": Case.Status.choices,
-        "extra": f"status={status}" if status else "",
+        "categories": active_categories(),
+        "extra": extra,
     }
-    return render(request, "moderation/case_list.html", context)
+    return render(request, "moderation/queue.html", context)
+
+
+@login_required
+@require_GET
+def old_case_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.urlencode()
+    return redirect(reverse("moderation:queue") + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_GET
+def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _case_page(request, case_id)
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        enforcement.claim(actor=request.user, case_id=case_id, version=_version(request))
+        messages.success(request, "You claimed this case.")
+    except HavenError as exc:
+        if exc.status not in (409,):
+            raise
+        messages.error(request, exc.message)
+    return redirect("moderation:case", case_id)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        enforcement.release(actor=request.user, case_id=case_id, version=_version(request))
+        messages.success(request, "You released this case: it is back in the queue.")
+    except HavenError as exc:
+        if exc.status not in (409,):
+            raise
+        messages.error(request, exc.message)
+    return redirect("moderation:case", case_id)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The action form posts here; a first POST shows a confirmation, the second acts."""
+    file = selectors.case_file(request.user, case_id)
+    form = ActionForm(request.POST, allowed=file.allowed)
+    if not form.is_valid():
+        return _case_page(request, case_id, form, status=400)
+    data = form.cleaned_data
+    if request.POST.get("confirmed") != "yes":
+        words = CONFIRM_WORDS[data["action"]].format(name=file.case.subject.name, days=data["days"])
+        category = dict(form.fields["category"].choices)[data["category"]]
+        context = {"file": file, "data": data, "words": words, "category": category}
+        return render(request, "moderation/decide_confirm.html", context)
+    try:
+        enforcement.act(
+            actor=request.user,
+            case_id=case_id,
+            action=data["action"],
+            category=data["category"],
+            reason=data["reason"],
+            days=data["days"],
+            version=data["version"],
+        )
+    except HavenError as exc:
+        if exc.status == 409:
+            messages.error(request, exc.message)
+            return redirect("moderation:case", case_id)
+        add_errors(form, exc)
+        return _case_page(request, case_id, form, status=exc.status)
+    messages.success(request, f"Done: {ACTION_LABELS[data['action']].lower()}.")
+    return redirect("moderation:case", case_id)
+
+
+# ---------------------------------------------------------------- appeals (staff)
+
+
+@login_required
+@require_GET
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "pending")
+    page = selectors.appeals(request.user, status=status, cursor=cursor_of(request))
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": Appeal.Status.choices,
+        "extra": f"status={status}",
+    }
+    return render(request, "moderation/appeal_list.html", context)
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("upheld", "Uphold the decision"), ("overturned", "Overturn: reverse it")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=enforcement.REASON_MAX,
+        help_text="The member reads this.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_page(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    appeal = selectors.access_appeal(request.user, appeal_id)
+    form = AppealDecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                enforcement.decide_appeal(
+                    actor=request.user,
+                    appeal_id=appeal.pk,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except HavenError as exc:
+                add_errors(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, "Appeal decided. The member has been told.")
+                return redirect("moderation:appeal", appeal.pk)
+        else:
+            status = 400
+    file = selectors.case_file(request.user, appeal.enforcement.case_id)
+    context = {"appeal": appeal, "form": form, "file": file}
+    return render(request, "moderation/appeal.html", context, status=status)
+
+
+# ---------------------------------------------------------------- the member's standing
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label="Why should we look again?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=enforcement.APPEAL_MAX,
+        help_text=f"At most {enforcement.APPEAL_MAX:,} characters. Each decision can be "
+        "appealed once.",
+    )
+
+
+def _standing_page(request: HttpRequest, member, *, appeal_url: str) -> HttpResponse:
+    standing = standing_of(member)
+    form, status, target = AppealForm(), 200, None
+    if request.method == "POST":
+        target = request.POST.get("enforcement", "")
+        form = AppealForm(request.POST)
+        if form.is_valid() and target.isdigit():
+            try:
+                enforcement.file_appeal(
+                    member=member, enforcement_id=int(target), text=form.cleaned_data["text"]
+                )
+            except HavenError as exc:
+                add_errors(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request, "Your appeal was sent. A different moderator will decide."
+                )
+                return redirect(request.path)
+        else:
+            status = 400
+    context = {
+        "standing": standing,
+        "form": form,
+        "appeal_url": appeal_url,
+        "target": target,
+        "signed_link": not request.user.is_authenticated or request.user.pk != member.pk,
+    }
+    return render(request, "moderation/standing.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_standing(request: HttpRequest) -> HttpResponse:
+    return _standing_page(request, request.user, appeal_url=request.path)
+
+
+@require_http_methods(["GET", "POST"])
+def standing_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """For members who can't sign in (suspended, removed): the signed link from the
+    refusal or the email opens their standing, and nothing else."""
+    return _standing_page(request, member_for_link(token), appeal_url=request.path)

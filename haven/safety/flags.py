@@ -1,7 +1,8 @@
 """Flags: one member's "Report concern" on one post, comment, share or chat message.
 
 A flag freezes the item as evidence and becomes a weighted signal on the item's
-one case. Once the case's flag weight reaches HAVEN_FLAG_HIDE_THRESHOLD (or a
+one case. Once the case's flag weight reaches the hide threshold (admins set it in
+the Django admin; HAVEN_FLAG_HIDE_THRESHOLD until they do) (or a
 staff member flags) the item is hidden pending review: the SQL filters in
 `haven.safety.selectors` then show it to its author only, marked "under review".
 """
@@ -16,13 +17,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.audit.log import record
-from haven.chats.models import Chat, Message
+from haven.chats.actions import refresh_last_message
+from haven.chats.models import Message
 from haven.chats.selectors import access_chat, access_message
 from haven.community.selectors import access_comment, access_post, access_share
 from haven.core.errors import Conflict, Invalid, NotFound, NotSignedIn, Refused
 from haven.core.ratelimit import limit
 from haven.members.roles import rank_of
 from haven.moderation.actions import add_signal
+from haven.moderation.models import flag_hide_threshold
+from haven.moderation.priority import accuracy_of
 from haven.safety.categories import chosen_category, clean_details
 from haven.safety.evidence import capture
 from haven.safety.models import Flag, TargetType
@@ -30,6 +34,7 @@ from haven.safety.models import Flag, TargetType
 FLAGGABLE = (TargetType.POST, TargetType.COMMENT, TargetType.SHARE, TargetType.MESSAGE)
 DETAILS_MAX = 2000
 MEMBER_WEIGHT = 1.0
+MIN_WEIGHT = 0.25
 OWN_ITEM = "You can't flag something you wrote."
 ALREADY_FLAGGED = "You have already flagged this. Thank you, it is with our team."
 TOO_MANY = "You have flagged a lot in the last hour. Please try again later."
@@ -55,13 +60,14 @@ def is_staff(member) -> bool:
 def flag_weight(member) -> float:
     """How much one flag by `member` counts toward hiding an item.
 
-    Members count 1.0 for now; the staff-desk issue multiplies this by the
-    reporter's past accuracy (flags upheld / flags judged). A staff flag always
-    reaches the threshold on its own: staff hide at once.
+    A member's flag counts their reporter accuracy (haven.moderation.priority:
+    1.0 for a new member, up to 2.0 for someone staff keep agreeing with, down
+    towards MIN_WEIGHT for someone whose flags keep being dismissed). A staff
+    flag always reaches the threshold on its own: staff hide at once.
     """
     if is_staff(member):
-        return max(float(settings.HAVEN_FLAG_HIDE_THRESHOLD), MEMBER_WEIGHT)
-    return MEMBER_WEIGHT
+        return max(flag_hide_threshold(), MEMBER_WEIGHT)
+    return max(MIN_WEIGHT, MEMBER_WEIGHT * accuracy_of([member.pk])[member.pk])
 
 
 def _message(actor, message_id: int):
@@ -105,12 +111,7 @@ def _hide(found: Flaggable, now) -> None:
     model.objects.filter(pk=found.item.pk, hidden_at__isnull=True).update(hidden_at=now)
     found.item.hidden_at = found.item.hidden_at or now
     if found.target_type == TargetType.MESSAGE:
-        # The chat list previews `last_message` to both members: it must not keep
-        # showing the hidden text to the other one.
-        shown = Message.objects.filter(chat_id=found.item.chat_id, hidden_at__isnull=True)
-        Chat.objects.filter(pk=found.item.chat_id, last_message_id=found.item.pk).update(
-            last_message=shown.order_by("-id").first()
-        )
+        refresh_last_message(found.item.chat_id)
 
 
 def flag_item(*, actor, target_type: str, target_id: int, category: str, details: str = "") -> Flag:
@@ -167,7 +168,7 @@ def flag_item(*, actor, target_type: str, target_id: int, category: str, details
             weight=weight,
             flag=flag,
         )
-        if case.flag_weight >= settings.HAVEN_FLAG_HIDE_THRESHOLD or is_staff(actor):
+        if case.flag_weight >= flag_hide_threshold() or is_staff(actor):
             _hide(found, timezone.now())
     flag.target = found  # the item as it now stands (hidden or not), for the caller
     return flag

@@ -39,6 +39,7 @@ from haven.community.models import Share
 from haven.core.errors import Invalid, NotSignedIn, Refused
 from haven.friends.models import FriendRequest
 from haven.members.models import ChatPrivacy, FriendRequestPrivacy, Member, TimelinePrivacy
+from haven.members.standing import restriction_refusal
 from haven.safety.selectors import blocks, blocks_anyone, friends, friends_in_common
 
 CANNOT_CHAT = "You can't start a chat with this member."
@@ -77,6 +78,13 @@ def _signed_in(actor) -> None:
         raise Refused(ACCOUNT_CANNOT)
 
 
+def _not_restricted(actor) -> None:
+    """A restricted account may read and keep chatting, but start nothing new."""
+    refusal = restriction_refusal(actor)
+    if refusal:
+        raise Refused(refusal, code="restricted")
+
+
 def _not_self(actor, target, *, field: str, message: str) -> None:
     if actor.pk == target.pk:
         raise Invalid.field(field, message)
@@ -96,6 +104,7 @@ def can_start_chat(actor, target) -> Decision:
     """Block either way, account state, then the target's `who_can_chat`."""
     _signed_in(actor)
     _not_self(actor, target, field="username", message="You can't start a chat with yourself.")
+    _not_restricted(actor)
     low, high = sorted([actor.pk, target.pk])
     row = _about(
         target.pk,
@@ -128,6 +137,7 @@ def can_send_friend_request(actor, target) -> Decision:
     """Block either way, account state, then the target's `who_can_friend`."""
     _signed_in(actor)
     _not_self(actor, target, field="username", message="You can't befriend yourself.")
+    _not_restricted(actor)
     asked = FriendRequest.objects.filter(
         from_member_id=target.pk, to_member_id=actor.pk, status=FriendRequest.Status.PENDING
     )
@@ -200,6 +210,7 @@ def can_comment(actor, target) -> Decision:
     """Comment on a post or a timeline share. Refused when its author blocks the
     actor (or is gone); on a share, whenever the actor may not see it."""
     _signed_in(actor)
+    _not_restricted(actor)
     if isinstance(target, Share):
         return ALLOW if can_view_share(actor, target) else Decision(False, CANNOT_COMMENT)
     if _blocked_by_any(actor, {target.author_id}):
@@ -211,6 +222,7 @@ def can_reply(actor, comment) -> Decision:
     """Reply to a comment: the thread's rules, and the comment's author must not
     block the actor either."""
     _signed_in(actor)
+    _not_restricted(actor)
     if comment.share_id is not None:
         if not can_comment(actor, comment.share):
             return Decision(False, CANNOT_COMMENT)
@@ -223,8 +235,9 @@ def can_reply(actor, comment) -> Decision:
 
 
 def can_post(actor) -> Decision:
-    """Write a post or a share (the restriction enforcement will narrow this)."""
+    """Write a post or a share: any member not under a restriction."""
     _signed_in(actor)
+    _not_restricted(actor)
     return ALLOW
 
 

@@ -119,5 +119,6 @@ def with_collapsed(viewer, comments: QuerySet) -> QuerySet:
 
 
 def visible_messages(viewer, messages: QuerySet) -> QuerySet:
-    """Messages of a chat the viewer is in; one hidden for review shows to its sender only."""
-    return messages.filter(_not_hidden(viewer, "sender"))
+    """Messages of a chat the viewer is in; one hidden for review shows to its sender
+    only, and a member removed from Haven takes their messages with them."""
+    return messages.filter(_not_hidden(viewer, "sender"), sender__is_active=True)

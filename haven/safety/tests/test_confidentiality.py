@@ -15,6 +15,7 @@ from haven.community.models import Comment
 from haven.conftest import make_member
 from haven.core.tests.api_helpers import assert_error
 from haven.members.models import Member
+from haven.moderation import enforcement
 from haven.moderation.models import Case, Signal
 from haven.safety import policies
 from haven.safety.models import Block, Evidence, Report
@@ -34,6 +35,8 @@ PAGES = [
     "/settings/privacy",
     "/settings/blocked",
     "/settings/tokens",
+    "/settings/standing",
+    "/notifications",
     "/reports",
     "/members?q=ali",
     "/answers",
@@ -74,7 +77,7 @@ def names_of(member: Member) -> list[str]:
     return [member.username, member.display_name, str(member.public_id)]
 
 
-def test_nothing_the_reported_member_can_reach_names_the_reporter(alice, bob, carol, api, web):
+def test_nothing_the_reported_member_can_reach_names_the_reporter(alice, bob, carol, mia, api, web):
     # alice and bob never met on Haven (it happened in a lesson elsewhere), so any
     # mention of alice anywhere bob looks could only come from her report.
     Member.objects.filter(pk=alice.pk).update(searchable=False)
@@ -90,6 +93,10 @@ def test_nothing_the_reported_member_can_reach_names_the_reporter(alice, bob, ca
         links=["https://lessons.example/recording/42"],
         also_block=True,
     )
+    case = Case.objects.get(target_type="member", target_id=bob.pk)
+    # The decision reaches bob (notification, standing page, email): still no reporter.
+    enforcement.act(actor=mia, case_id=case.pk, action="warn", category="harassment",
+                    reason="Abusive language towards a partner.", version=case.version)  # fmt: skip
     client = api(bob)
     client.get("/me")  # the token's first use is recorded; later reads change nothing
     for where, text in everything_bob_reads(bob, client, web(bob)).items():

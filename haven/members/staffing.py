@@ -1,0 +1,60 @@
+"""Granting and taking away staff roles (admins), with the rank rule and an audit row."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import QuerySet
+
+from haven.audit.log import record
+from haven.core.errors import Invalid, NotSignedIn, Refused
+from haven.members.models import Member
+from haven.members.roles import ADMIN, MODERATOR, RANKS, SUPPORT_AGENT, fresh_rank, role_of
+
+# What an admin may grant: any role below their own (admins are made by a superuser).
+GRANTABLE = {"none": None, "support_agent": SUPPORT_AGENT, "moderator": MODERATOR}
+ADMINS_ONLY = "Only admins change staff roles."
+
+
+def _require_admin(actor) -> None:
+    if actor is None or not actor.is_authenticated:
+        raise NotSignedIn("Sign in to do this.")
+    if role_of(actor) != ADMIN:
+        raise Refused(ADMINS_ONLY)
+
+
+def staff_members(actor) -> QuerySet[Member]:
+    _require_admin(actor)
+    return (
+        Member.objects.filter(groups__name__in=list(RANKS))
+        .distinct()
+        .prefetch_related("groups")
+        .order_by("username")
+    )
+
+
+def set_role(*, actor, target: Member, role: str) -> Member:
+    """Give `target` exactly `role` (or none). Refused on oneself and on anyone of the
+    actor's rank or above, and for a role as high as the actor's own."""
+    _require_admin(actor)
+    if role not in GRANTABLE:
+        raise Invalid.field("role", "Choose none, support_agent or moderator.")
+    if target.pk == actor.pk:
+        raise Invalid.field("username", "You can't change your own role.")
+    with transaction.atomic():
+        rank = fresh_rank(actor)
+        if rank < RANKS[ADMIN]:
+            raise Refused(ADMINS_ONLY)
+        if fresh_rank(target) >= rank:
+            raise Refused("You can't change the role of a member of your own or a higher role.")
+        before = role_of(target)
+        new = GRANTABLE[role]
+        target.groups.remove(*Group.objects.filter(name__in=list(RANKS)))
+        if new:
+            target.groups.add(Group.objects.get_or_create(name=new)[0])
+        Member.objects.filter(pk=target.pk).update(is_staff=new is not None)
+        record(actor=actor, event="role_change", target=target, old={"role": before},
+               new={"role": new})  # fmt: skip
+    target.refresh_from_db()
+    target._haven_role = new
+    return target

@@ -1,0 +1,77 @@
+"""A member's account standing: strikes, sanctions in force, and what may be appealed.
+
+Suspended and removed members cannot sign in, yet must be able to read why and
+appeal. They reach the same page through a signed link (`standing_url`), shown
+when their password is right but sign-in is refused, and sent in the email that
+tells them of the decision. The link names the member and expires after the
+appeal window; it grants nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core import signing
+from django.utils import timezone
+
+from haven.core.errors import NotFound
+from haven.members.models import Member
+from haven.moderation.enforcement import APPEAL_DAYS, SANCTIONS
+from haven.moderation.models import Enforcement
+
+SALT = "haven.standing"
+
+
+def standing_url(member) -> str:
+    return f"/standing/{signing.dumps(member.pk, salt=SALT)}"
+
+
+def member_for_link(token: str) -> Member:
+    try:
+        pk = signing.loads(token, salt=SALT, max_age=timedelta(days=APPEAL_DAYS + 1))
+    except signing.BadSignature:
+        raise NotFound("This link is not valid or has expired.") from None
+    member = Member.objects.filter(pk=pk).first()
+    if member is None:
+        raise NotFound("This link is not valid or has expired.")
+    return member
+
+
+@dataclass
+class Standing:
+    member: Member
+    decisions: list[Enforcement]
+    strikes: int
+    now: object
+
+    @property
+    def restricted(self) -> bool:
+        return self.member.is_restricted(self.now)
+
+    @property
+    def suspended(self) -> bool:
+        return self.member.is_suspended(self.now)
+
+    @property
+    def removed(self) -> bool:
+        return self.member.removed_at is not None
+
+
+def standing_of(member) -> Standing:
+    """Every sanction on the member, newest first, each with its appeal (two queries)."""
+    now = timezone.now()
+    decisions = list(
+        Enforcement.objects.filter(subject=member, kind__in=SANCTIONS)
+        .select_related("category", "appeal")
+        .order_by("-created_at", "-id")
+    )
+    for decision in decisions:
+        appeal = getattr(decision, "appeal", None)
+        decision.appeal_or_none = appeal
+        decision.appeal_until = decision.created_at + timedelta(days=APPEAL_DAYS)
+        decision.can_appeal = (
+            appeal is None and decision.reversed_at is None and now < decision.appeal_until
+        )
+    strikes = sum(1 for d in decisions if d.strike and d.reversed_at is None)
+    return Standing(member=member, decisions=decisions, strikes=strikes, now=now)
