@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from haven.audit.log import record
 from haven.core.errors import Invalid, NotFound, Refused, require_text
 from haven.core.ratelimit import limit
 from haven.helpcenter.models import Article, Section, Vote
@@ -83,6 +84,7 @@ def save_article(
     try:
         with transaction.atomic():
             article.save()
+            _audit(actor, article, "help_article_save", snapshot={"title": title, "body": body})
     except IntegrityError as exc:
         raise Invalid.field("slug", "An article with this address and language exists.") from exc
     return article
@@ -94,4 +96,16 @@ def set_published(*, actor, article: Article, published: bool) -> Article:
     with transaction.atomic():
         article.published_at = (article.published_at or timezone.now()) if published else None
         article.save(update_fields=["published_at", "updated_at"])
+        _audit(actor, article, "help_article_publish" if published else "help_article_unpublish")
     return article
+
+
+def _audit(actor, article: Article, event: str, snapshot=None) -> None:
+    record(
+        actor=actor,
+        event=event,
+        target_type="help_article",
+        target_id=article.pk,
+        target_label=f"{article.slug} ({article.language})",
+        snapshot=snapshot,
+    )
