@@ -70,6 +70,14 @@ oksana | Oksana Kovalenko | teacher | uk | pl en | Ukrainian teacher in Wrocław
 """
 )
 
+# Someone for the staff desk to deal with: harasses alice in chat, posts spam.
+# Kept out of the random friendships and timeline.
+TROUBLEMAKER = _parse(
+    """
+rex | Rex Turner | student | en | ja | Here to meet people. DM me.
+"""
+)[0]
+
 # Staff accounts: (person, role). Ada is also a superuser.
 _STAFF = _parse(
     """

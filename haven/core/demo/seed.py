@@ -14,7 +14,7 @@ from haven.chats import actions as chat_actions
 from haven.chats.models import Chat, Message
 from haven.community import actions as community_actions
 from haven.community.models import Comment, Post, Share, Space
-from haven.core.demo.people import MARKER, MEMBERS, PASSWORD, STAFF, Person
+from haven.core.demo.people import MARKER, MEMBERS, PASSWORD, STAFF, TROUBLEMAKER, Person
 from haven.core.demo.posts import ANSWERS, DISCUSSIONS, NOTEBOOK, Thread
 from haven.core.demo.social import (
     CHATS,
@@ -32,6 +32,8 @@ from haven.members import actions as member_actions
 from haven.members.groups import ensure_staff_groups
 from haven.members.models import Member
 from haven.members.roles import ADMIN
+from haven.safety.flags import flag_item
+from haven.safety.reports import EvidenceRef, file_report
 
 SEED = 2026
 
@@ -59,12 +61,13 @@ def seed_demo(*, rng: random.Random | None = None) -> SeedResult:
             _chats(members)
             _friendships(members, rng)
             _timeline(members, posts, rng)
+            _trouble(members)
             result.created_content = True
     return result
 
 
 def _ensure_members(result: SeedResult) -> dict[str, Member]:
-    people = [*MEMBERS, *(person for person, _ in STAFF)]
+    people = [*MEMBERS, TROUBLEMAKER, *(person for person, _ in STAFF)]
     existing = Member.objects.in_bulk([p.username for p in people], field_name="username")
     members = {}
     for person in people:
@@ -163,6 +166,26 @@ def _timeline(members: dict[str, Member], posts: list[Post], rng: random.Random)
     rng.shuffle(entries)
     for author, text, post in entries:
         community_actions.share(actor=author, text=text, post=post)
+
+
+def _trouble(members: dict[str, Member]) -> None:
+    """Cases for the staff desk: rex harasses alice, who reports him with the messages;
+    his spam post is flagged by two members. (Through the same actions as members.)"""
+    rex, alice = members[TROUBLEMAKER.username], members["alice"]
+    chat, first = chat_actions.start_chat(actor=rex, target=alice, body="hey cutie, add me")
+    lines = ["why are you ignoring me", "answer me or you'll regret it", "you're pathetic"]
+    nasty = [first, *(chat_actions.send_message(actor=rex, chat=chat, body=t) for t in lines)]
+    file_report(
+        actor=alice, subject=rex, category="harassment",
+        details="He keeps messaging me after I didn't answer, and now he threatens me.",
+        evidence=[EvidenceRef("message", m.pk) for m in nasty[1:]],
+    )  # fmt: skip
+    spam = community_actions.create_post(
+        actor=rex, space=Space.DISCUSSIONS, title="Get 1000 followers for $5",
+        body="Cheap followers and likes, message me for the link!",
+    )  # fmt: skip
+    for flagger in ("carol", "kenji"):
+        flag_item(actor=members[flagger], target_type="post", target_id=spam.pk, category="spam")
 
 
 def demo_counts() -> dict[str, int]:
