@@ -28,6 +28,7 @@ from haven.bench.generate import RESERVED, token_of
 from haven.chats.models import Chat, Message
 from haven.community.models import Comment, Post
 from haven.members.models import Member
+from haven.moderation.models import Case
 
 SCRIPT = Path(__file__).with_name("wrk.lua")
 MESSAGE = json.dumps({"body": "How was your lesson today?"})
@@ -65,6 +66,8 @@ def operations() -> list[Operation]:
         "details": "Keeps messaging me after I said no.",
         "evidence": [{"type": "message", "id": m} for m in evidence],
     }
+    open_cases = Case.objects.filter(status="open").order_by("-rank", "-id")
+    top_case = open_cases.values_list("id", flat=True).first()
     flag = '{"target_type": "comment", "target_id": {seq}, "category": "spam"}'
     timeline = "/api/v1/members/bench_owner/timeline"
     return [
@@ -89,6 +92,7 @@ def operations() -> list[Operation]:
             "post comments (50)", "GET", f"/api/v1/posts/{post}/comments?limit=50", "bench_viewer"
         ),
         Operation("moderator queue", "GET", "/api/v1/staff/cases?status=open", "bench_mod"),
+        Operation("case page, top case", "GET", f"/api/v1/staff/cases/{top_case}", "bench_mod"),
         Operation(
             "flag a comment",
             "POST",

@@ -114,7 +114,20 @@ def markdown(result: dict) -> str:
                 f"| {r['operation']} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p95_ms']} | "
                 f"{r['p99_ms']} | {floor} | {statuses} |"
             )
-        lines += ["", "No case page exists yet (only the queue's list): not measured.", ""]
+        lines.append("")
+    found_queue = result.get("queue") or {}
+    if found_queue:
+        lines += [
+            f"Queue at {found_queue['cases']:,} cases ({found_queue['open_cases']:,} open; "
+            f"{found_queue['added']:,} synthetic added), in-process through Django's request "
+            f"stack, {result['options']['runs']} runs:",
+            "",
+            "| page | p50 ms | p95 ms | p99 ms |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for name, t in found_queue["timings"].items():
+            lines.append(f"| {name} | {t['p50_ms']} | {t['p95_ms']} | {t['p99_ms']} |")
+        lines.append("")
     growth = result.get("growth") or {}
     if growth:
         rel = ratios(growth)

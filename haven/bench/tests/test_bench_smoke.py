@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 
 from haven.bench import floor, growth, http, report
+from haven.bench import queue as bench_queue
 from haven.bench.generate import RESERVED, Progress, generate, population_size
 from haven.chats.models import Chat, Message
 from haven.community.models import Comment, Post, Share
@@ -94,6 +95,30 @@ def test_growth_measures_every_operation_and_reports_ratios():
     result["targets"] = report.targets([], by_scale)
     text = report.markdown(result)
     assert "| 800 |" in text and "queue p95 at 800 members" in text
+
+
+def test_queue_top_up_reaches_the_target_and_its_pages_are_timed():
+    generate(TOY, progress=_quiet())
+    added = bench_queue.top_up(500, _quiet())
+    assert added == 500 - TOY // 100 - TOY // 200 and Case.objects.count() == 500
+    assert Signal.objects.count() == 500
+    assert bench_queue.top_up(500, _quiet()) == 0  # already there
+    found = bench_queue.measure(runs=3)
+    assert found["cases"] == 500 and found["first_page_items"] == 20
+    assert set(found["timings"]) == {
+        "queue page (API)", "queue page (HTML)", "case page (API)", "case page (HTML)"
+    }  # fmt: skip
+    text = report.markdown(
+        {
+            "command": "t",
+            "machine": report.machine(),
+            "options": {"runs": 3},
+            "http": [],
+            "growth": {},
+            "queue": {"added": added, **found},
+        }  # fmt: skip
+    )
+    assert "Queue at 500 cases" in text and "| case page (API) |" in text
 
 
 def test_every_http_operation_finds_its_data():

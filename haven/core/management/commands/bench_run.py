@@ -2,7 +2,8 @@
 
 Grows the synthetic community (haven/bench/generate.py) through the growth
 scales on one database, measuring the policy check, the feed and the queue page
-in-process at each, then runs every operation over HTTP against the floor
+in-process at each, tops the case table up to --queue-cases (100,000) and times
+the queue and case pages, then runs every operation over HTTP against the floor
 views on the largest. HTTP comes last because its writes (thousands of
 messages, flags and reports) would otherwise skew the next scale's growth
 numbers. Writes bench.md and bench.json to the output directory. Use an empty
@@ -20,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from haven.bench import growth, http
+from haven.bench import growth, http, queue
 from haven.bench.floor import ensure_floor_table
 from haven.bench.generate import Progress, generate
 from haven.bench.report import machine, markdown, targets
@@ -46,6 +47,9 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=1, help="warm-up seconds per op")
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument("--runs", type=int, default=200, help="in-process runs per op")
+        parser.add_argument(
+            "--queue-cases", type=int, default=100_000, help="cases in the queue (topped up)"
+        )
         parser.add_argument("--skip-http", action="store_true")
         parser.add_argument("--output-dir", default=str(settings.VAR_DIR))
 
@@ -62,6 +66,7 @@ class Command(BaseCommand):
             "generated": [],
             "http": [],
             "growth": {},
+            "queue": {},
         }
         ensure_floor_table()
         for scale in scales:
@@ -74,6 +79,9 @@ class Command(BaseCommand):
             result["generated"].append(loaded)
             result["growth"][scale] = growth.measure(opts["runs"])
             self.stdout.write(f"growth at {scale:,}: {result['growth'][scale]}")
+        added = queue.top_up(opts["queue_cases"], Progress(self.stdout.write))
+        result["queue"] = {"added": added, **queue.measure(opts["runs"])}
+        self.stdout.write(f"queue at {result['queue']['cases']:,} cases: {result['queue']}")
         if http_at:
             result["http"] = http.run(
                 seconds=opts["seconds"],
