@@ -115,7 +115,9 @@ def case_file(viewer, case_id: int) -> CaseFile:
     this viewer may do now. Nine queries whatever the case holds."""
     case = access_case(viewer, case_id)
     signals = list(
-        case.signals.select_related("category", "reporter", "report", "ticket").order_by("created_at", "id")
+        case.signals.select_related("category", "reporter", "report", "ticket").order_by(
+            "created_at", "id"
+        )
     )
     history = list(
         Enforcement.objects.filter(subject=case.subject)
