@@ -27,6 +27,10 @@ class Article(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=50_000, help_text="Markdown")
     published_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the title and body last loaded from content/ (see content_loader):
+    # while the row still matches it, nobody edited it and a newer shipped text replaces it.
+    # (Nullable so SQLite adds the column in place, keeping the search triggers.)
+    shipped_sha256 = models.CharField(max_length=64, null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -228,6 +228,27 @@ def test_havens_own_articles_ship_published():
     assert expected <= shipped
 
 
+def test_an_upgrade_updates_shipped_articles_nobody_edited_and_keeps_edited_ones(ada, monkeypatch):
+    from haven.helpcenter import actions, content_loader
+
+    original = content_loader.shipped_articles()
+    blocking = Article.objects.get(slug="blocking", language="en")
+    actions.save_article(
+        actor=ada, article=Article.objects.get(slug="flag-content", language="en"),
+        title="Our own flag article", body="Edited by an admin.", section_key="safety",
+    )  # fmt: skip
+
+    def newer():
+        return [{**a, "body": a["body"] + "\nNew in this release.\n"} for a in original]
+
+    monkeypatch.setattr(content_loader, "shipped_articles", newer)
+    content_loader.ensure_articles()
+    assert Article.objects.get(pk=blocking.pk).body.endswith("New in this release.\n")
+    edited = Article.objects.get(slug="flag-content", language="en")
+    assert (edited.title, edited.body) == ("Our own flag article", "Edited by an admin.")
+    assert Article.objects.filter(slug="blocking").count() == 1
+
+
 def test_safety_controls_link_to_their_articles(alice, bob, web):
     assert '/help/blocking"' in web(alice).get("/u/bob").content.decode()
     assert '/help/privacy-settings"' in web(alice).get("/settings/privacy").content.decode()
