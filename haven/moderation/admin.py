@@ -1,37 +1,26 @@
 """Cases in Django admin, read-only: moderators and admins may list and open them.
-
-Cases change only through Haven's actions (signals now, staff actions with the
-staff desk), which keep counts, versions and the audit log straight.
-"""
+Cases change only through the staff desk's actions, which keep counts, versions and
+the audit log straight. Admins set the safety thresholds here."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from haven.audit.log import record
+from haven.core.admin import ReadOnlyForStaff
 from haven.members.roles import ADMIN, MODERATOR, RANKS, rank_of
-from haven.moderation.models import Case, Signal, Thresholds, flag_hide_threshold
+from haven.moderation.models import (
+    Appeal,
+    Case,
+    Enforcement,
+    Signal,
+    Thresholds,
+    flag_hide_threshold,
+)
 
 
-def _may_read_cases(request) -> bool:
-    return request.user.is_active and rank_of(request.user) >= RANKS[MODERATOR]
-
-
-class ReadOnly:
-    def has_module_permission(self, request) -> bool:
-        return _may_read_cases(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _may_read_cases(request)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnly(ReadOnlyForStaff):
+    min_role = MODERATOR
 
 
 class SignalInline(ReadOnly, admin.TabularInline):
@@ -66,6 +55,32 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
     @admin.display(description="target", ordering="target_type")
     def target(self, case: Case) -> str:
         return f"{case.get_target_type_display()} #{case.target_id}"
+
+
+@admin.register(Enforcement)
+class EnforcementAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "kind",
+        "subject",
+        "moderator",
+        "category",
+        "until",
+        "reversed_at",
+    )
+    list_filter = ("kind", "category")
+    search_fields = ("subject__username", "moderator__username", "=case__id")
+    list_select_related = ("subject", "moderator", "category")
+    ordering = ("-created_at",)
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("created_at", "member", "status", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("member__username",)
+    list_select_related = ("member", "decided_by")
+    ordering = ("-created_at",)
 
 
 @admin.register(Thresholds)

@@ -116,30 +116,30 @@ def _version(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-@login_required
-@require_POST
-def claim(request: HttpRequest, case_id: int) -> HttpResponse:
+def _claim_or_release(request: HttpRequest, case_id: int, action, done: str) -> HttpResponse:
+    """A 409 (claimed by someone else, changed meanwhile) comes back as a message on
+    the case page; refusals (403) and the rest raise as usual."""
     try:
-        enforcement.claim(actor=request.user, case_id=case_id, version=_version(request))
-        messages.success(request, "You claimed this case.")
+        action(actor=request.user, case_id=case_id, version=_version(request))
+        messages.success(request, done)
     except HavenError as exc:
-        if exc.status not in (409,):
+        if exc.status != 409:
             raise
         messages.error(request, exc.message)
     return redirect("moderation:case", case_id)
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _claim_or_release(request, case_id, enforcement.claim, "You claimed this case.")
 
 
 @login_required
 @require_POST
 def release(request: HttpRequest, case_id: int) -> HttpResponse:
-    try:
-        enforcement.release(actor=request.user, case_id=case_id, version=_version(request))
-        messages.success(request, "You released this case: it is back in the queue.")
-    except HavenError as exc:
-        if exc.status not in (409,):
-            raise
-        messages.error(request, exc.message)
-    return redirect("moderation:case", case_id)
+    done = "You released this case: it is back in the queue."
+    return _claim_or_release(request, case_id, enforcement.release, done)
 
 
 @login_required

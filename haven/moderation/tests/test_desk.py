@@ -711,3 +711,13 @@ def test_a_shorter_suspension_never_cuts_short_one_in_force(api, reported, bob, 
     assert _act(api(mia), reported, "suspend", days=2).status_code == 201
     bob.refresh_from_db()
     assert bob.suspended_until == long_until
+
+
+def test_decisions_and_appeals_are_readable_not_editable_in_the_django_admin(
+    web, api, reported, bob, mia, ada
+):
+    assert _act(api(mia), reported, "warn").status_code == 201
+    api(bob).post("/me/appeals", {"enforcement_id": Enforcement.objects.get().pk, "text": "x"})
+    for path in ("/admin/moderation/enforcement/", "/admin/moderation/appeal/"):
+        assert web(mia).get(path).status_code == 200
+        assert web(ada).get(path + "add/").status_code == 403
