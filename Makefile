@@ -61,6 +61,7 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
 	rm -rf var/bench-run
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0  # the staff pages, DEBUG off
 	$(BENCH_ENV) $(PY) manage.py bench_run --growth $(BENCH_GROWTH) $(BENCH_ARGS)
 
 clean:

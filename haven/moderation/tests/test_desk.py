@@ -725,3 +725,24 @@ def test_decisions_and_appeals_are_readable_not_editable_in_the_django_admin(
     for path in ("/admin/moderation/enforcement/", "/admin/moderation/appeal/"):
         assert web(mia).get(path).status_code == 200
         assert web(ada).get(path + "add/").status_code == 403
+
+
+def test_a_ticket_about_a_member_brings_its_evidence_to_the_case_page(api, web, alice, bob, mia):
+    _, messages = _harass(bob, alice, "you again", "nobody likes you")
+    filed = api(alice).post(
+        "/support/tickets",
+        {
+            "topic": "safety",
+            "description": "He won't stop.",
+            "about": "bob",
+            "evidence": [{"type": "message", "id": messages[1].pk}],
+        },  # fmt: skip
+    )
+    assert filed.status_code == 201
+    case = _case_about(bob)
+    file = api(mia).get(f"/staff/cases/{case.pk}").json()
+    assert [s["kind"] for s in file["signals"]] == ["ticket"]
+    assert [e["payload"]["text"] for e in file["evidence"]] == ["nobody likes you"]
+    assert all(e["verified"] for e in file["evidence"])
+    page = web(mia).get(f"/staff/cases/{case.pk}").content.decode()
+    assert f"/staff/tickets/{filed.json()['id']}" in page
