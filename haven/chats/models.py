@@ -66,6 +66,7 @@ class Message(models.Model):
     body = models.TextField(max_length=MESSAGE_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     hidden_at = models.DateTimeField(null=True, blank=True)  # under review: sender-only
+    removed_at = models.DateTimeField(null=True, blank=True)  # by moderators (also hidden)
 
     class Meta:
         indexes = [models.Index(fields=["chat", "-id"], name="message_by_chat")]

@@ -12,10 +12,15 @@ class MessageOut(Schema):
     body: str
     created_at: datetime
     under_review: bool = False  # hidden pending review: only its sender still sees it
+    removed: bool = False  # removed by moderators: only its sender still sees it
 
     @staticmethod
     def resolve_under_review(obj) -> bool:
-        return obj.hidden_at is not None
+        return obj.hidden_at is not None and obj.removed_at is None
+
+    @staticmethod
+    def resolve_removed(obj) -> bool:
+        return obj.removed_at is not None
 
 
 class LastMessageOut(Schema):

@@ -34,6 +34,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)  # under review: author-only
+    removed_at = models.DateTimeField(null=True, blank=True)  # by moderators (also hidden)
 
     class Meta:
         indexes = [
@@ -66,6 +67,7 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)  # under review: author-only
+    removed_at = models.DateTimeField(null=True, blank=True)  # by moderators (also hidden)
 
     class Meta:
         indexes = [
@@ -106,6 +108,7 @@ class Share(models.Model):
     comment_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     hidden_at = models.DateTimeField(null=True, blank=True)  # under review: author-only
+    removed_at = models.DateTimeField(null=True, blank=True)  # by moderators (also hidden)
 
     class Meta:
         indexes = [

@@ -16,10 +16,15 @@ class PostOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     under_review: bool = False  # hidden pending review: only its author still sees it
+    removed: bool = False  # removed by moderators: only its author still sees it
 
     @staticmethod
     def resolve_under_review(obj) -> bool:
-        return obj.hidden_at is not None
+        return obj.hidden_at is not None and obj.removed_at is None
+
+    @staticmethod
+    def resolve_removed(obj) -> bool:
+        return obj.removed_at is not None
 
 
 class PostBrief(Schema):
@@ -52,11 +57,16 @@ class ReplyOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     under_review: bool = False  # hidden pending review: only its author still sees it
+    removed: bool = False  # removed by moderators: only its author still sees it
     collapsed: bool = False  # I block its author: show it folded, behind a "show" control
 
     @staticmethod
     def resolve_under_review(obj) -> bool:
-        return obj.hidden_at is not None
+        return obj.hidden_at is not None and obj.removed_at is None
+
+    @staticmethod
+    def resolve_removed(obj) -> bool:
+        return obj.removed_at is not None
 
     @staticmethod
     def resolve_collapsed(obj) -> bool:
@@ -88,10 +98,15 @@ class ShareOut(Schema):
     comment_count: int
     created_at: datetime
     under_review: bool = False  # hidden pending review: only its author still sees it
+    removed: bool = False  # removed by moderators: only its author still sees it
 
     @staticmethod
     def resolve_under_review(obj) -> bool:
-        return obj.hidden_at is not None
+        return obj.hidden_at is not None and obj.removed_at is None
+
+    @staticmethod
+    def resolve_removed(obj) -> bool:
+        return obj.removed_at is not None
 
 
 class ShareIn(Schema):

@@ -213,6 +213,7 @@ def _end_sessions(subject: Member, now) -> None:
 def _hide_content(case: Case, now) -> None:
     model = CONTENT[case.target_type]
     model.objects.filter(pk=case.target_id, hidden_at__isnull=True).update(hidden_at=now)
+    model.objects.filter(pk=case.target_id).update(removed_at=now)
     if model is Message:
         chat_id = Message.objects.filter(pk=case.target_id).values_list("chat_id", flat=True)
         for cid in chat_id:
@@ -221,7 +222,7 @@ def _hide_content(case: Case, now) -> None:
 
 def _show_content(case: Case) -> None:
     model = CONTENT[case.target_type]
-    model.objects.filter(pk=case.target_id).update(hidden_at=None)
+    model.objects.filter(pk=case.target_id).update(hidden_at=None, removed_at=None)
     if model is Message:
         for cid in Message.objects.filter(pk=case.target_id).values_list("chat_id", flat=True):
             refresh_last_message(cid)

@@ -388,7 +388,7 @@ def test_dismissal_tells_reporters_no_violation_and_brings_hidden_content_back(
 
 
 def test_remove_content_hides_it_and_an_overturned_appeal_restores_it(
-    api, alice, bob, mia, moderator2
+    api, web, alice, bob, mia, moderator2
 ):
     chat, messages = _harass(bob, alice, "hello", "something nasty")
     flag_item(actor=alice, target_type="message", target_id=messages[1].pk, category="harassment")
@@ -399,6 +399,10 @@ def test_remove_content_hides_it_and_an_overturned_appeal_restores_it(
     chat.refresh_from_db()
     assert chat.last_message_id == messages[0].pk  # the preview no longer shows it
     assert "nasty" not in str(api(alice).get(f"/chats/{chat.pk}/messages").json())
+    own = api(bob).get(f"/chats/{chat.pk}/messages").json()["items"]
+    removed = next(m for m in own if m["body"] == "something nasty")
+    assert (removed["removed"], removed["under_review"]) == (True, False)
+    assert "Removed by Haven" in web(bob).get(f"/chats/{chat.pk}").content.decode()
     decision = Enforcement.objects.get()
     assert (
         api(bob)
