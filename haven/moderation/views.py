@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from haven.core.errors import HavenError
 from haven.core.web import add_errors, cursor_of
+from haven.members.roles import ADMIN, role_of
 from haven.moderation import enforcement, selectors
 from haven.moderation.dashboard import dashboard as build_dashboard
 from haven.moderation.enforcement import TIMED, Kind
@@ -60,7 +61,9 @@ class ActionForm(forms.Form):
 
 def _case_page(request: HttpRequest, case_id: int, form=None, status: int = 200):
     file = selectors.case_file(request.user, case_id)
-    form = form or ActionForm(allowed=file.allowed, initial={"version": file.case.version})
+    cited = file.case.top_category.slug if file.case.top_category else None
+    initial = {"version": file.case.version, "category": cited}
+    form = form or ActionForm(allowed=file.allowed, initial=initial)
     context = {
         "file": file,
         "case": file.case,
@@ -75,7 +78,8 @@ def _case_page(request: HttpRequest, case_id: int, form=None, status: int = 200)
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "moderation/dashboard.html", {"board": build_dashboard(request.user)})
+    context = {"board": build_dashboard(request.user), "is_admin": role_of(request.user) == ADMIN}
+    return render(request, "moderation/dashboard.html", context)
 
 
 @login_required
