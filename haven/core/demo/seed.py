@@ -34,6 +34,7 @@ from haven.members.models import Member
 from haven.members.roles import ADMIN
 from haven.safety.flags import flag_item
 from haven.safety.reports import EvidenceRef, file_report
+from haven.support.actions import file_ticket
 
 SEED = 2026
 
@@ -169,8 +170,8 @@ def _timeline(members: dict[str, Member], posts: list[Post], rng: random.Random)
 
 
 def _trouble(members: dict[str, Member]) -> None:
-    """Cases for the staff desk: rex harasses alice, who reports him with the messages;
-    his spam post is flagged by two members. (Through the same actions as members.)"""
+    """Work for the staff desk: rex harasses alice, who reports him with the messages;
+    his spam post is flagged by two members; carol asks support a question."""
     rex, alice = members[TROUBLEMAKER.username], members["alice"]
     chat, first = chat_actions.start_chat(actor=rex, target=alice, body="hey cutie, add me")
     lines = ["why are you ignoring me", "answer me or you'll regret it", "you're pathetic"]
@@ -186,6 +187,10 @@ def _trouble(members: dict[str, Member]) -> None:
     )  # fmt: skip
     for flagger in ("carol", "kenji"):
         flag_item(actor=members[flagger], target_type="post", target_id=spam.pk, category="spam")
+    file_ticket(
+        actor=members["carol"], topic="lessons", subject=None,
+        description="Can I move my Thursday conversation class to a group chat on Haven?",
+    )  # fmt: skip
 
 
 def demo_counts() -> dict[str, int]:
