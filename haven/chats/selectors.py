@@ -18,7 +18,8 @@ def _mine(member):
 
 
 def chats_of(member, *, cursor: str | None = None, limit: int | None = None) -> Page:
-    """My chats, most recent first, each with its last message and my unread count."""
+    """My chats, most recent first, each with its last message and my unread count.
+    A chat with a member who is gone (removed from Haven) leaves the list with them."""
     unread = (
         # Messages hidden for review are not shown to me, so they are not unread either.
         Message.objects.filter(
@@ -32,7 +33,7 @@ def chats_of(member, *, cursor: str | None = None, limit: int | None = None) -> 
     )
     chats = (
         _mine(member)
-        .filter(memberships__member=member)
+        .filter(memberships__member=member, member_low__is_active=True, member_high__is_active=True)
         .annotate(my_last_read=F("memberships__last_read_message_id"))
         .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
     )
