@@ -22,7 +22,9 @@ def _filters(request: HttpRequest) -> dict:
         "event": request.GET.get("event", ""),
         "actor": request.GET.get("actor", ""),
         "target_type": request.GET.get("target_type", ""),
-        "target_id": int(target_id) if target_id.isdigit() else None,
+        "target_id": int(target_id)
+        if target_id.isascii() and target_id.isdigit() and len(target_id) < 19
+        else None,
     }
 
 

@@ -87,6 +87,24 @@ def access_comment(viewer, comment_id: int) -> Comment:
     return comment
 
 
+def _post_gone(viewer, post) -> bool:
+    """A shared post the viewer may not see through the share: hidden (for review or
+    removed by moderators) unless the viewer wrote it, or its author left Haven."""
+    if not post.author.is_active:
+        return True
+    mine = viewer is not None and viewer.is_authenticated and viewer.pk == post.author_id
+    return post.hidden_at is not None and not mine
+
+
+def _hide_gone_posts(viewer, page: Page) -> Page:
+    """Shares keep their text; the post they embed (joined, no extra query) is dropped
+    when the viewer may not see it, so a share is no way round a removal."""
+    for share in page.items:
+        if share.post is not None and _post_gone(viewer, share.post):
+            share.post = None
+    return page
+
+
 def _shares(viewer) -> QuerySet[Share]:
     return visible_shares(viewer, Share.objects.select_related("author", "post__author"))
 
@@ -100,12 +118,13 @@ def feed_for(viewer, *, cursor: str | None = None, limit: int | None = None) -> 
     authors = [viewer.pk, *friend_ids(viewer).values_list("friend_id", flat=True)]
     shares = feed_shares(viewer, Share.objects.select_related("author", "post__author"))
     shares = shares.filter(author_id__in=authors)
-    return paginate(shares, cursor=cursor, limit=limit)
+    return _hide_gone_posts(viewer, paginate(shares, cursor=cursor, limit=limit))
 
 
 def timeline_of(viewer, owner, *, cursor: str | None = None, limit: int | None = None) -> Page:
     policies.can_view_timeline(viewer, owner).enforce()
-    return paginate(_shares(viewer).filter(author=owner), cursor=cursor, limit=limit)
+    page = paginate(_shares(viewer).filter(author=owner), cursor=cursor, limit=limit)
+    return _hide_gone_posts(viewer, page)
 
 
 def access_share(viewer, share_id: int) -> Share:
@@ -113,6 +132,8 @@ def access_share(viewer, share_id: int) -> Share:
     twin). Signed-out visitors asking for one they may not see are told to sign in,
     whether or not it exists."""
     share = _shares(viewer).filter(pk=share_id).first()
+    if share is not None:
+        _hide_gone_posts(viewer, Page(items=[share], next=None))
     if share is None:
         if viewer is None or not viewer.is_authenticated:
             raise NotSignedIn(policies.SIGN_IN_TO_VIEW)

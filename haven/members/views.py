@@ -193,7 +193,7 @@ class RoleForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def staff_roles(request: HttpRequest) -> HttpResponse:
     """Admins grant and take away staff roles (below their own)."""
-    staff = list(staffing.staff_members(request.user))
+    staff = staffing.staff_members(request.user)
     form = RoleForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -120,6 +120,8 @@ def _locked_case(case_id: int) -> Case:
     )
     if case is None:
         raise NotFound("No such case.")
+    # Two moderators on two cases about one member: their decisions on the member queue.
+    list(Member.objects.select_for_update().filter(pk=case.subject_id).values_list("pk"))
     return case
 
 
@@ -279,7 +281,9 @@ def _close(case: Case, kind: str, now) -> None:
     Report.objects.filter(signal__case=case).exclude(status=Report.Status.CLOSED).update(
         status=Report.Status.CLOSED, outcome=words
     )
-    _bump(case, status=Case.Status.CLOSED, closed_at=now, flag_weight=0.0)
+    # A re-opened case goes back to the queue unclaimed.
+    _bump(case, status=Case.Status.CLOSED, closed_at=now, flag_weight=0.0, assigned_to=None,
+          claimed_at=None)  # fmt: skip
 
 
 def _this_rounds_reporters(case: Case) -> dict[int, bool]:
@@ -398,6 +402,11 @@ def act(
             reporters = _this_rounds_reporters(case)  # once per round: a later sanction
             _close(case, action, now)  # on the closed case tells nobody again
             _tell_reporters(reporters, action)
+        elif action in SANCTIONS:  # a sanction after this round was dismissed: the
+            # reporters were right after all (for their accuracy; they are not told again)
+            case.signals.filter(
+                outcome=Signal.Outcome.DISMISSED, created_at__gte=case.opened_at
+            ).update(outcome=Signal.Outcome.AGREED)
         _bump(case, first_action_at=case.first_action_at or now)
         if action in STRIKES:
             priority.refresh_open_cases_of(subject.pk)
@@ -449,15 +458,23 @@ def _reverse(enforcement: Enforcement, now) -> None:
     """Undo a sanction's effect (only if it is still the one in force)."""
     kind, subject = enforcement.kind, enforcement.subject
     members = Member.objects.filter(pk=subject.pk)
+    later_same = Enforcement.objects.filter(
+        subject=subject, kind=kind, reversed_at__isnull=True, pk__gt=enforcement.pk
+    )
     if kind == Kind.REMOVE_CONTENT:
-        _show_content(enforcement.case)
+        if not later_same.filter(case=enforcement.case).exists():
+            _show_content(enforcement.case)
     elif kind == Kind.RESTRICT:
         members.filter(restricted_until=enforcement.until).update(restricted_until=None)
     elif kind == Kind.SUSPEND:
         members.filter(suspended_until=enforcement.until).update(suspended_until=None)
-    elif kind == Kind.REMOVE_MEMBER:
-        members.update(is_active=True, removed_at=None)
+    elif kind == Kind.REMOVE_MEMBER and not later_same.exists():
+        members.filter(removed_at__isnull=False).update(is_active=True, removed_at=None)
     Enforcement.objects.filter(pk=enforcement.pk).update(reversed_at=now)
+    # Staff now find no violation: the reporters of the round it closed were not right.
+    enforcement.case.signals.filter(
+        outcome=Signal.Outcome.AGREED, created_at__lte=enforcement.created_at
+    ).update(outcome=Signal.Outcome.DISMISSED)
     priority.refresh_open_cases_of(subject.pk)
 
 

@@ -2,7 +2,8 @@
 
     priority = 10 × severity            (the most severe category among the case's signals, 1–5)
              +  6 × Σ accuracy(r)       (over the distinct members who flagged, reported
-                                          or wrote a ticket; accuracy in 0–2, 1 for a new reporter)
+                                          or wrote a ticket since the case (re)opened;
+                                          accuracy in 0–2, 1 for a new reporter)
              +  8 × strikes             (the subject's strikes that stand, not reversed)
              +  5 × automated signals
              +  1 × hours since the case (re)opened
@@ -13,8 +14,11 @@ where `agreed`/`dismissed` count r's signals on closed cases that staff acted on
 dismissed. The +1/+2 (Laplace smoothing) start every reporter at 1.0 and let
 a record move it slowly: 10 upheld of 10 → 1.83; 0 of 10 → 0.17.
 
-Storage: every term but age changes only when a signal or a decision lands, so
-`Case.priority_base` holds them. Age grows by the same amount for every case,
+Storage: `Case.priority_base` holds every term but age, recomputed when a signal
+lands on the case and when the subject's strikes change. A reporter's accuracy
+moves when *other* cases close; an open case they flagged picks that up at its
+next change (a bounded lag, chosen over rewriting every open case of every
+reporter on each decision). Age grows by the same amount for every case,
 so ordering by `base + AGE × (now − opened_at)` is ordering by
 `rank = base − AGE × opened_at` (hours since the epoch): a stored column, read
 from an index, and the shown score is `rank + AGE × now`.
@@ -70,19 +74,24 @@ def strikes_of(subject_id: int) -> int:
     ).count()
 
 
-def refresh(case) -> None:
+def refresh(case, *, strikes: int | None = None) -> None:
     """Recompute and store one case's priority (and its most severe category).
-    Runs inside the caller's transaction; four small indexed queries."""
+    Runs inside the caller's transaction; four small indexed queries (three when the
+    subject's `strikes` are passed in)."""
     from haven.moderation.models import Case, Signal
 
-    signals = list(case.signals.select_related("category").only("kind", "reporter_id", "category"))
+    signals = list(
+        case.signals.select_related("category").only("kind", "reporter_id", "outcome", "category")
+    )
     top = max((s.category for s in signals), key=lambda c: c.severity, default=None)
-    accuracy = accuracy_of(s.reporter_id for s in signals)
-    automated = sum(1 for s in signals if s.kind == Signal.Kind.AUTOMATED)
+    pending = [s for s in signals if s.outcome == Signal.Outcome.PENDING]
+    accuracy = accuracy_of(s.reporter_id for s in pending)
+    automated = sum(1 for s in pending if s.kind == Signal.Kind.AUTOMATED)
+    strikes = strikes_of(case.subject_id) if strikes is None else strikes
     base = (
         SEVERITY * (top.severity if top else 0)
         + REPORTER * sum(accuracy.values())
-        + STRIKE * strikes_of(case.subject_id)
+        + STRIKE * strikes
         + AUTOMATED * automated
     )
     rank = base - AGE_PER_HOUR * _hours(case.opened_at)
@@ -94,8 +103,9 @@ def refresh_open_cases_of(subject_id: int) -> None:
     """After a strike is given or reversed: the subject's other open cases move."""
     from haven.moderation.models import Case
 
+    strikes = strikes_of(subject_id)
     for case in Case.objects.filter(subject_id=subject_id, status=Case.Status.OPEN):
-        refresh(case)
+        refresh(case, strikes=strikes)
 
 
 def score(case, now=None) -> float:

@@ -50,7 +50,10 @@ def queue(
     `status`: open (default), closed or "" for all; `category`: a policy slug any
     signal names; `assigned`: "me" or "none"."""
     require_case_reader(viewer)
-    cases = Case.objects.select_related("subject", "top_category", "assigned_to")
+    # Staff are members too: a case about yourself names who reported you. Not yours to read.
+    cases = Case.objects.select_related("subject", "top_category", "assigned_to").exclude(
+        subject=viewer
+    )
     if status:
         if status not in Case.Status.values:
             raise Invalid.field("status", "Choose open or closed.")
@@ -77,7 +80,7 @@ def access_case(viewer, case_id: int) -> Case:
         .filter(pk=case_id)
         .first()
     )
-    if case is None:
+    if case is None or case.subject_id == viewer.pk:  # see `queue`
         raise NotFound("No such case.")
     case.priority = priority.score(case)
     return case
@@ -156,7 +159,7 @@ def appeals(viewer, *, status: str | None = "pending", cursor=None, limit=None) 
     require_moderator(viewer)
     rows: QuerySet[Appeal] = Appeal.objects.select_related(
         "member", "enforcement__category", "enforcement__moderator", "decided_by"
-    )
+    ).exclude(member=viewer)
     if status:
         if status not in Appeal.Status.values:
             raise Invalid.field("status", "Choose pending, upheld or overturned.")
@@ -177,7 +180,7 @@ def access_appeal(viewer, appeal_id: int) -> Appeal:
         .filter(pk=appeal_id)
         .first()
     )
-    if appeal is None:
+    if appeal is None or appeal.member_id == viewer.pk:
         raise NotFound("No such appeal.")
     appeal.can_decide = (
         appeal.status == Appeal.Status.PENDING

@@ -14,27 +14,40 @@ from datetime import timedelta
 
 from django.core import signing
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from haven.core.errors import NotFound
 from haven.members.models import Member
+from haven.members.standing import sign_in_refusal
 from haven.moderation.enforcement import APPEAL_DAYS, SANCTIONS
 from haven.moderation.models import Enforcement
 
 SALT = "haven.standing"
 
 
+EXPIRED = (
+    "This link is not valid or has expired. If you can sign in, see Settings, Account standing."
+)
+
+
+def _state(member) -> str:
+    return salted_hmac(SALT, f"{member.password}:{member.session_epoch}").hexdigest()[:20]
+
+
 def standing_url(member) -> str:
-    return f"/standing/{signing.dumps(member.pk, salt=SALT)}"
+    return f"/standing/{signing.dumps([member.pk, _state(member)], salt=SALT)}"
 
 
 def member_for_link(token: str) -> Member:
     try:
-        pk = signing.loads(token, salt=SALT, max_age=timedelta(days=APPEAL_DAYS + 1))
-    except signing.BadSignature:
-        raise NotFound("This link is not valid or has expired.") from None
+        pk, state = signing.loads(token, salt=SALT, max_age=timedelta(days=APPEAL_DAYS + 1))
+    except (signing.BadSignature, TypeError, ValueError):
+        raise NotFound(EXPIRED) from None
     member = Member.objects.filter(pk=pk).first()
-    if member is None:
-        raise NotFound("This link is not valid or has expired.")
+    if member is None or not constant_time_compare(state, _state(member)):
+        raise NotFound(EXPIRED)
+    if not sign_in_refusal(member):
+        raise NotFound(EXPIRED)  # not barred (any more): they sign in like everyone
     return member
 
 

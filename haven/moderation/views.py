@@ -117,7 +117,7 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def _version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 def _claim_or_release(request: HttpRequest, case_id: int, action, done: str) -> HttpResponse:
@@ -256,7 +256,7 @@ def _standing_page(request: HttpRequest, member, *, appeal_url: str) -> HttpResp
     if request.method == "POST":
         target = request.POST.get("enforcement", "")
         form = AppealForm(request.POST)
-        if form.is_valid() and target.isdigit():
+        if form.is_valid() and target.isascii() and target.isdigit() and len(target) < 19:
             try:
                 enforcement.file_appeal(
                     member=member, enforcement_id=int(target), text=form.cleaned_data["text"]

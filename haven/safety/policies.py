@@ -104,7 +104,6 @@ def can_start_chat(actor, target) -> Decision:
     """Block either way, account state, then the target's `who_can_chat`."""
     _signed_in(actor)
     _not_self(actor, target, field="username", message="You can't start a chat with yourself.")
-    _not_restricted(actor)
     low, high = sorted([actor.pk, target.pk])
     row = _about(
         target.pk,
@@ -115,7 +114,8 @@ def can_start_chat(actor, target) -> Decision:
     if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
         return Decision(False, CANNOT_CHAT)
     if row["chatting"]:
-        return ALLOW
+        return ALLOW  # a message in an existing chat: allowed even while restricted
+    _not_restricted(actor)
     setting = row["who_can_chat"]
     if setting == ChatPrivacy.EVERYONE or (setting == ChatPrivacy.FRIENDS and row["friends"]):
         return ALLOW

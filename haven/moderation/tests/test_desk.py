@@ -749,3 +749,101 @@ def test_a_ticket_about_a_member_brings_its_evidence_to_the_case_page(api, web, 
     assert all(e["verified"] for e in file["evidence"])
     page = web(mia).get(f"/staff/cases/{case.pk}").content.decode()
     assert f"/staff/tickets/{filed.json()['id']}" in page
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_staff_never_read_a_case_or_appeal_about_themselves(api, web, alice, sam, mia):
+    _, messages = _harass(sam, alice, "sam was rude")
+    _report(alice, sam, messages)
+    case = _case_about(sam)
+    assert_error(api(sam).get(f"/staff/cases/{case.pk}"), 404)
+    assert case.pk not in [c["id"] for c in api(sam).get("/staff/cases").json()["items"]]
+    assert "alice" not in web(sam).get("/staff/queue").content.decode().lower()
+    assert web(sam).get(f"/staff/cases/{case.pk}").status_code == 404
+    assert api(mia).get(f"/staff/cases/{case.pk}").status_code == 200
+
+
+def test_a_share_is_no_way_round_a_removal(api, alice, bob, carol, mia):
+    post = create_post(actor=bob, space="discussions", title="BUY CHEAP PILLS", body="x")
+    shared = share(actor=carol, text="look", post=post)
+    flag_item(actor=alice, target_type="post", target_id=post.pk, category="spam")
+    assert _act(api(mia), Case.objects.get(target_type="post"), "remove_content",
+                category="spam").status_code == 201  # fmt: skip
+    assert api(alice).get(f"/timeline/{shared.pk}").json()["post"] is None
+    assert api(bob).get(f"/timeline/{shared.pk}").json()["post"]["title"] == "BUY CHEAP PILLS"
+    assert "PILLS" not in str(api(carol).get("/feed").json())
+
+
+def test_the_standing_link_dies_when_the_account_is_no_longer_barred(api, reported, bob, mia):
+    from haven.moderation.standing import standing_url
+
+    assert _act(api(mia), reported, "suspend", days=7).status_code == 201
+    bob.refresh_from_db()
+    link = standing_url(bob)
+    assert Client().get(link).status_code == 200
+    assert _act(api(mia), reported, "lift").status_code == 201
+    assert Client().get(link).status_code == 404  # they sign in now
+    assert _act(api(mia), reported, "suspend", days=7).status_code == 201
+    assert Client().get(link).status_code == 404  # a new suspension, a new link
+    bob.refresh_from_db()
+    fresh = standing_url(bob)
+    bob.set_password("another-password-42")
+    bob.save()
+    assert Client().get(fresh).status_code == 404
+
+
+def test_overturning_an_old_removal_does_not_undo_a_later_one(
+    api, reported, bob, mia, ada, moderator2
+):
+    assert _act(api(mia), reported, "remove_member").status_code == 201
+    first = Enforcement.objects.get()
+    assert _act(api(ada), reported, "reinstate").status_code == 201
+    assert _act(api(ada), reported, "remove_member").status_code == 201
+    Appeal.objects.create(enforcement=first, member=bob, text="The first was wrong")
+    appeal = Appeal.objects.get()
+    decided = api(moderator2).post(
+        f"/staff/appeals/{appeal.pk}/decision", {"decision": "overturned", "reason": "Yes."}
+    )
+    assert decided.status_code == 200
+    bob.refresh_from_db()
+    assert bob.removed_at is not None and not bob.is_active
+
+
+def test_a_reopened_case_goes_back_to_the_queue_unclaimed(api, reported, alice, bob, carol, mia):
+    api(mia).post(f"/staff/cases/{reported.pk}/claim", {})
+    assert _act(api(mia), reported, "warn").status_code == 201
+    _, messages = _harass(bob, carol, "again")
+    _report(carol, bob, messages)
+    reported.refresh_from_db()
+    assert (reported.status, reported.assigned_to) == ("open", None)
+
+
+def test_a_restricted_member_may_still_write_into_an_existing_chat_by_username(
+    api, reported, bob, mia
+):
+    assert _act(api(mia), reported, "restrict", days=3).status_code == 201
+    again = api(bob).post("/chats", {"username": "alice", "body": "sorry about before"})
+    assert again.status_code == 201
+
+
+def test_odd_digits_in_forms_are_a_4xx_not_a_500(web, reported, bob, mia, ada):
+    assert web(mia).post(f"/staff/cases/{reported.pk}/claim", {"version": "²"}).status_code < 500
+    assert web(bob).post("/settings/standing", {"enforcement": "²", "text": "x"}).status_code < 500
+    assert web(ada).get("/staff/audit", {"target_id": "9" * 40}).status_code == 200
+    assert web(ada).get("/staff/audit", {"target_id": "²"}).status_code == 200
+
+
+def test_the_staff_roles_list_costs_the_same_queries_for_more_staff(
+    api, ada, sam, mia, count_queries
+):
+    client = api(ada)
+    client.get("/staff/roles")
+    with count_queries() as few:
+        assert client.get("/staff/roles").status_code == 200
+    for i in range(5):
+        client.put(f"/staff/roles/{make_member(f'agent{i}').username}", {"role": "support_agent"})
+    with count_queries() as many:
+        assert len(client.get("/staff/roles").json()) == 8
+    assert len(many) == len(few)

@@ -18,7 +18,7 @@ from haven.safety.forms import ReportForm
 
 def _message_id(request: HttpRequest) -> int | None:
     raw = request.GET.get("message", "")
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
 
 def _file(request: HttpRequest, subject, form: ReportForm):
