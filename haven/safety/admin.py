@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from haven.audit.log import record
 from haven.members.roles import ADMIN, MODERATOR, RANKS, rank_of
 from haven.safety.models import PolicyCategory
 
@@ -41,6 +42,21 @@ class PolicyCategoryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return is_admin(request)
+
+    def save_model(self, request, obj, form, change) -> None:
+        """An admin's edit is a staff action: audited, in the admin's transaction."""
+        fields = ("name", "description", "severity", "details_required", "position", "active")
+        before = (
+            dict(PolicyCategory.objects.filter(pk=obj.pk).values(*fields).first() or {})
+            if change
+            else None
+        )
+        super().save_model(request, obj, form, change)
+        record(
+            actor=request.user, event="policy_category_change", target_type="policy_category",
+            target_id=obj.pk, target_label=obj.slug, old=before,
+            new={f: getattr(obj, f) for f in fields},
+        )  # fmt: skip
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Retire a category by unticking "active": past flags and reports still cite it,

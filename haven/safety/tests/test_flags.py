@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
 
+from haven.audit.models import AuditEntry
 from haven.chats.actions import delete_message, send_message, start_chat
 from haven.chats.models import Message
 from haven.community.actions import add_comment, create_post, edit_comment, edit_post, share
@@ -106,6 +107,8 @@ def test_admins_edit_policy_categories_and_moderators_only_look(ada, mia, alice,
     category.refresh_from_db()
     assert (category.name, category.severity, category.slug) == ("Spam or advertising", 3, "spam")
     assert web(alice).get("/admin/safety/policycategory/").status_code == 302  # to admin sign-in
+    entry = AuditEntry.objects.get(event="policy_category_change")  # a staff action: audited
+    assert (entry.old["severity"], entry.new["severity"], entry.actor_id) == (2, 3, ada.pk)
 
 
 # Flagging each kind of item
