@@ -31,7 +31,8 @@ EXPIRED = (
 
 
 def _state(member) -> str:
-    return salted_hmac(SALT, f"{member.password}:{member.session_epoch}").hexdigest()[:20]
+    state = f"{member.password}:{member.session_epoch}"
+    return salted_hmac(SALT, state, algorithm="sha256").hexdigest()[:20]
 
 
 def standing_url(member) -> str:
