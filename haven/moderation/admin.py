@@ -52,6 +52,10 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
     list_select_related = ("subject",)
     inlines = (SignalInline,)
 
+    def get_queryset(self, request):
+        # As on the staff desk: a case about you names who reported you.
+        return super().get_queryset(request).exclude(subject=request.user)
+
     @admin.display(description="target", ordering="target_type")
     def target(self, case: Case) -> str:
         return f"{case.get_target_type_display()} #{case.target_id}"

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haven.audit.log import record
-from haven.core.errors import Invalid, NotFound, require_text
+from haven.core.errors import Invalid, NotFound, Refused, require_text
 from haven.core.ratelimit import limit
+from haven.members.roles import RANKS, SUPPORT_AGENT, fresh_rank
 from haven.moderation.actions import add_signal
 from haven.notifications.actions import notify
 from haven.safety import reports
@@ -26,7 +27,7 @@ from haven.safety.models import PolicyCategory
 from haven.safety.reports import EvidenceRef
 from haven.safety.uploads import require_member
 from haven.support.models import Ticket, TicketMessage
-from haven.support.selectors import is_agent, require_agent
+from haven.support.selectors import STAFF_ONLY, is_agent, require_agent
 
 DESCRIPTION_MAX = 5000
 BODY_MAX = 5000
@@ -132,6 +133,16 @@ def _locked(ticket: Ticket) -> Ticket:
     return tickets.get(pk=ticket.pk)
 
 
+def _locked_for_staff(actor, ticket: Ticket) -> Ticket:
+    """The ticket locked, after re-reading the actor's role from the database (a role
+    taken away a moment ago counts), and never one the actor wrote or is about."""
+    if fresh_rank(actor) < RANKS[SUPPORT_AGENT] or not actor.is_active:
+        raise Refused(STAFF_ONLY)
+    if actor.pk in (ticket.member_id, ticket.subject_id):
+        raise NotFound("No such ticket.")
+    return _locked(ticket)
+
+
 def _move(ticket: Ticket, status: str) -> None:
     """Set the status; this and every visible message is what `updated_at` tracks."""
     now = timezone.now()
@@ -172,7 +183,10 @@ def reply_as_member(*, actor, ticket: Ticket, body: str) -> TicketMessage:
     with transaction.atomic():
         ticket = _locked(ticket)
         message = TicketMessage.objects.create(ticket=ticket, author=actor, body=text)
-        _move(ticket, Ticket.Status.OPEN)
+        if ticket.status in (Ticket.Status.WAITING, Ticket.Status.RESOLVED):
+            _move(ticket, Ticket.Status.OPEN)  # a new ticket stays new until staff take it
+        else:
+            Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
         if ticket.assigned_to is not None and is_agent(ticket.assigned_to):
             notify(
                 ticket.assigned_to,
@@ -191,7 +205,7 @@ def reply_as_staff(*, actor, ticket: Ticket, body: str, internal: bool = False) 
     require_agent(actor)
     text = require_text("body", body, max_length=BODY_MAX, label="Message")
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked_for_staff(actor, ticket)
         message = TicketMessage.objects.create(
             ticket=ticket, author=actor, by_staff=True, internal=internal, body=text
         )
@@ -232,7 +246,7 @@ def assign(*, actor, ticket: Ticket, assignee) -> Ticket:
     if assignee is not None and not is_agent(assignee):
         raise Invalid.field("assignee", "Tickets can only be assigned to support staff.")
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked_for_staff(actor, ticket)
         if ticket.assigned_to_id == getattr(assignee, "pk", None):
             return ticket
         old = {"assigned_to": _username(ticket.assigned_to), "status": ticket.status}
@@ -249,7 +263,7 @@ def resolve(*, actor, ticket: Ticket) -> Ticket:
     """Mark the ticket resolved and tell the member; resolving it again does nothing."""
     require_agent(actor)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked_for_staff(actor, ticket)
         if ticket.status == Ticket.Status.RESOLVED:
             return ticket
         old = {"status": ticket.status}
@@ -269,7 +283,7 @@ def reopen(*, actor, ticket: Ticket) -> Ticket:
     """Open a resolved ticket again; on a ticket that is not resolved it does nothing."""
     require_agent(actor)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked_for_staff(actor, ticket)
         if ticket.status != Ticket.Status.RESOLVED:
             return ticket
         _move(ticket, Ticket.Status.OPEN)

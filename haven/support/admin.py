@@ -48,3 +48,8 @@ class TicketAdmin(ReadOnly, admin.ModelAdmin):
         "resolved_at",
     )
     inlines = (MessageInline,)
+
+    def get_queryset(self, request):
+        # As on the staff desk: not the tickets you wrote, nor those about you.
+        tickets = super().get_queryset(request)
+        return tickets.exclude(member=request.user).exclude(subject=request.user)

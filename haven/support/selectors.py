@@ -128,8 +128,14 @@ def require_agent(viewer) -> None:
         raise Refused(STAFF_ONLY)
 
 
-def _staff_tickets() -> QuerySet[Ticket]:
-    return Ticket.objects.select_related("member", "subject", "assigned_to", "signal")
+def _staff_tickets(viewer) -> QuerySet[Ticket]:
+    """Tickets a member of staff may work: never one they wrote (its internal notes
+    are about them) nor one about them (it names who complained)."""
+    return (
+        Ticket.objects.select_related("member", "subject", "assigned_to", "signal")
+        .exclude(member=viewer)
+        .exclude(subject=viewer)
+    )
 
 
 def inbox(
@@ -144,7 +150,7 @@ def inbox(
     """Every ticket for staff, most recently active first, filtered by status, topic and
     assignment (`me` or `none`): one query per page."""
     require_agent(viewer)
-    tickets = _staff_tickets()
+    tickets = _staff_tickets(viewer)
     if status:
         if status not in Ticket.Status.values:
             raise Invalid.field("status", "Choose new, open, waiting or resolved.")
@@ -164,7 +170,7 @@ def inbox(
 
 def access_staff_ticket(viewer, ticket_id: int) -> Ticket:
     require_agent(viewer)
-    ticket = _staff_tickets().filter(pk=ticket_id).first()
+    ticket = _staff_tickets(viewer).filter(pk=ticket_id).first()
     if ticket is None:
         raise NotFound("No such ticket.")
     return ticket

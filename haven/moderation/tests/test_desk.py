@@ -847,3 +847,11 @@ def test_the_staff_roles_list_costs_the_same_queries_for_more_staff(
     with count_queries() as many:
         assert len(client.get("/staff/roles").json()) == 8
     assert len(many) == len(few)
+
+
+def test_the_django_admin_hides_cases_about_yourself_too(web, alice, sam, mia):
+    _, messages = _harass(mia, alice, "mia was rude")
+    _report(alice, mia, messages)
+    case = _case_about(mia)
+    assert web(mia).get(f"/admin/moderation/case/{case.pk}/change/").status_code == 302
+    assert f"Member #{mia.pk}" not in web(mia).get("/admin/moderation/case/").content.decode()

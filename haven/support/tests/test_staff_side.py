@@ -276,3 +276,51 @@ def test_the_inbox_costs_the_same_queries_however_many_tickets(
     items, pages = walk_pages(client, "/staff/tickets", {"topic": "other"}, limit=4)
     assert len({i["id"] for i in items}) == 9 and pages == 3
     assert_bad_cursors_refused(client, "/staff/tickets")
+
+
+def test_staff_never_work_tickets_they_wrote_or_that_are_about_them(api, alice, sam, mia):
+    about_sam = (
+        api(alice)
+        .post(
+            "/support/tickets", {"topic": "safety", "description": "Sam was rude.", "about": "sam"}
+        )
+        .json()["id"]
+    )
+    by_sam = (
+        api(sam).post("/support/tickets", {"topic": "account", "description": "Help"}).json()["id"]
+    )
+    api(mia).post(f"/staff/tickets/{by_sam}/replies", {"body": "on probation", "internal": True})
+    inbox = [t["id"] for t in api(sam).get("/staff/tickets").json()["items"]]
+    assert about_sam not in inbox and by_sam not in inbox
+    for ticket in (about_sam, by_sam):
+        assert api(sam).get(f"/staff/tickets/{ticket}").status_code == 404
+        assert api(sam).post(f"/staff/tickets/{ticket}/resolve", {}).status_code == 404
+    assert "probation" not in str(api(sam).get(f"/support/tickets/{by_sam}").json())
+    assert api(mia).get(f"/staff/tickets/{about_sam}").status_code == 200
+
+
+def test_a_role_taken_away_stops_ticket_work_at_once(api, alice, sam):
+    from django.db import transaction
+
+    from haven.core.errors import Refused
+    from haven.support.selectors import access_staff_ticket
+
+    ticket_id = (
+        api(alice)
+        .post("/support/tickets", {"topic": "account", "description": "Help"})
+        .json()["id"]
+    )
+    ticket = access_staff_ticket(sam, ticket_id)  # sam's role is checked and cached here
+    sam.groups.clear()
+    with pytest.raises(Refused), transaction.atomic():
+        actions.resolve(actor=sam, ticket=ticket)
+
+
+def test_a_member_reply_keeps_a_new_ticket_new(api, alice, sam):
+    ticket_id = (
+        api(alice)
+        .post("/support/tickets", {"topic": "account", "description": "Help"})
+        .json()["id"]
+    )
+    api(alice).post(f"/support/tickets/{ticket_id}/replies", {"body": "Anyone?"})
+    assert api(sam).get("/staff/tickets", {"status": "new"}).json()["items"][0]["id"] == ticket_id
