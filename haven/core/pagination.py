@@ -84,3 +84,14 @@ def paginate(
         last = items[-1]
         next_cursor = _encode([getattr(last, name) for name in names])
     return Page(items=items, next=next_cursor)
+
+
+def by_assignee(queryset: QuerySet, viewer, assigned: str | None) -> QuerySet:
+    """The staff queues' "assigned" filter (cases, tickets): `me`, `none`, or all."""
+    if assigned == "me":
+        return queryset.filter(assigned_to=viewer)
+    if assigned == "none":
+        return queryset.filter(assigned_to__isnull=True)
+    if assigned:
+        raise Invalid.field("assigned", "Choose me or none.")
+    return queryset

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from haven.core.errors import Invalid, NotFound, NotSignedIn, Refused
-from haven.core.pagination import Page, paginate
+from haven.core.pagination import Page, by_assignee, paginate
 from haven.members.roles import MODERATOR, RANKS, SUPPORT_AGENT, rank_of
 from haven.moderation import enforcement, priority
 from haven.moderation.models import Appeal, Case, Enforcement, Signal
@@ -61,12 +61,7 @@ def queue(
     if category:
         named = Signal.objects.filter(case=OuterRef("pk"), category__slug=category)
         cases = cases.filter(Exists(named))
-    if assigned == "me":
-        cases = cases.filter(assigned_to=viewer)
-    elif assigned == "none":
-        cases = cases.filter(assigned_to__isnull=True)
-    elif assigned:
-        raise Invalid.field("assigned", "Choose me or none.")
+    cases = by_assignee(cases, viewer, assigned)
     page = paginate(cases, cursor=cursor, order=("-rank", "-id"), limit=limit)
     for case in page.items:
         case.priority = priority.score(case)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.db.models import Q, QuerySet
 
 from haven.core.errors import Invalid, NotFound, NotSignedIn, Refused
-from haven.core.pagination import Page, paginate
+from haven.core.pagination import Page, by_assignee, paginate
 from haven.members.models import Member
 from haven.members.roles import RANKS, SUPPORT_AGENT, rank_of
 from haven.safety import evidence as frozen
@@ -159,12 +159,7 @@ def inbox(
         if topic not in Ticket.Topic.values:
             raise Invalid.field("topic", "Choose safety, account, lessons or other.")
         tickets = tickets.filter(topic=topic)
-    if assigned == "me":
-        tickets = tickets.filter(assigned_to=viewer)
-    elif assigned == "none":
-        tickets = tickets.filter(assigned_to__isnull=True)
-    elif assigned:
-        raise Invalid.field("assigned", "Choose me or none.")
+    tickets = by_assignee(tickets, viewer, assigned)
     return paginate(tickets, cursor=cursor, order=ORDER, limit=limit)
 
 
