@@ -62,14 +62,19 @@ NO_VIOLATION = "We found no violation"
 # ---------------------------------------------------------------- who may do what
 
 
-def _content(case: Case):
+def content_of(case: Case):
+    """The post, comment, share or message a content case is about (None if deleted)."""
     model = CONTENT.get(case.target_type)
     return model.objects.filter(pk=case.target_id).first() if model else None
 
 
-def allowed_actions(actor, case: Case, *, rank: int | None = None) -> list[str]:
+_UNLOADED = object()
+
+
+def allowed_actions(actor, case: Case, *, rank: int | None = None, content=_UNLOADED) -> list[str]:
     """What `actor` may do to `case` in its current state, in the order the case page
-    shows them. The one answer shared by the page, the API and every action."""
+    shows them. The one answer shared by the page, the API and every action.
+    `content`: the case's item when the caller already loaded it (`content_of`)."""
     if actor is None or not actor.is_authenticated:
         return []
     rank = rank_of(actor) if rank is None else rank
@@ -88,7 +93,9 @@ def allowed_actions(actor, case: Case, *, rank: int | None = None) -> list[str]:
     if case.status == Case.Status.OPEN:
         allowed.append(Kind.DISMISS)
     subject = case.subject
-    if case.target_type in CONTENT and _content(case) is not None and not _removed_by(case):
+    if content is _UNLOADED:
+        content = content_of(case)
+    if content is not None and not _removed_by(case):
         allowed.append(Kind.REMOVE_CONTENT)
     if subject.removed_at is None:
         allowed += [Kind.WARN, Kind.RESTRICT, Kind.SUSPEND, Kind.REMOVE_MEMBER]
@@ -330,7 +337,7 @@ SUBJECT_TITLES = {
 
 def _describe(case: Case) -> str:
     """Which item a content decision was about, in the member's own words."""
-    item = _content(case)
+    item = content_of(case)
     if item is None:
         return ""
     noun = dict(TargetType.choices)[case.target_type].lower()
