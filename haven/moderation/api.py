@@ -43,7 +43,8 @@ def list_cases(
 ):
     """The moderation queue: cases by priority, highest first. `status`: open (default),
     closed, or empty for all; `category`: a policy slug any signal names; `assigned`:
-    `me` or `none`. Staff only (403): support agents read, moderators and admins act."""
+    `me` or `none`. Staff only (403): support agents read, moderators and admins act.
+    Cases about yourself are never listed (they name who reported you)."""
     return selectors.queue(
         viewer(request), status=status, category=category, assigned=assigned, cursor=cursor,
         limit=limit,
@@ -54,7 +55,7 @@ def list_cases(
 def get_case(request: HttpRequest, case_id: int):
     """One case: subject and standing, every signal with its reporter (staff only), the
     frozen evidence with its hash re-verified, the subject's decisions and other cases,
-    and `allowed_actions` for you now."""
+    and `allowed_actions` for you now. A case about yourself is a 404."""
     return selectors.case_file(viewer(request), case_id)
 
 

@@ -59,7 +59,8 @@ def my_ticket(request: HttpRequest, ticket_id: int):
 
 @router.post("/support/tickets/{ticket_id}/replies", response={201: TicketDetailOut, **ERRORS})
 def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn):
-    """Answer on my ticket. The ticket becomes `open` again, even when it was resolved."""
+    """Answer on my ticket. A ticket waiting on you or resolved becomes `open` again; a
+    `new` one stays new until support takes it."""
     member = viewer(request)
     ticket = selectors.access_ticket(member, ticket_id)
     actions.reply_as_member(actor=member, ticket=ticket, body=payload.body)
@@ -79,7 +80,8 @@ def inbox(
     limit: int | None = None,
 ):
     """The ticket inbox, most recently active first. Filter by `status`, `topic`, and
-    `assigned` (`me`: assigned to me; `none`: unassigned). Support staff only (403)."""
+    `assigned` (`me`: assigned to me; `none`: unassigned). Support staff only (403).
+    Tickets you wrote or that are about you are not in your inbox (404 if asked for)."""
     return selectors.inbox(
         viewer(request), status=status, topic=topic, assigned=assigned, cursor=cursor, limit=limit
     )
