@@ -7,7 +7,7 @@ from django.db.models import Max
 
 from haven.chats.models import MESSAGE_MAX, Chat, ChatMembership, Message
 from haven.core.errors import Refused, require_text
-from haven.safety import policies
+from haven.safety import automated, policies
 
 
 def _body(body: str) -> str:
@@ -34,10 +34,13 @@ def _chat_between(a, b) -> Chat:
 
 
 def _post(chat: Chat, sender, body: str) -> Message:
-    message = Message.objects.create(chat=chat, sender=sender, body=body)
+    message = Message.objects.create(
+        chat=chat, sender=sender, body=body, fingerprint=automated.fingerprint(body)
+    )
     Chat.objects.filter(pk=chat.pk).update(last_message=message, last_message_at=message.created_at)
     ChatMembership.objects.filter(chat=chat, member=sender).update(last_read_message_id=message.pk)
     chat.last_message, chat.last_message_at = message, message.created_at
+    automated.after_message(message)
     return message
 
 

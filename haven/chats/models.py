@@ -67,9 +67,15 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     hidden_at = models.DateTimeField(null=True, blank=True)  # under review: sender-only
     removed_at = models.DateTimeField(null=True, blank=True)  # by moderators (also hidden)
+    # The body, normalised and hashed: finds one text sent to many members (spam;
+    # see haven.safety.automated).
+    fingerprint = models.CharField(max_length=16, db_default="", editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["chat", "-id"], name="message_by_chat")]
+        indexes = [
+            models.Index(fields=["chat", "-id"], name="message_by_chat"),
+            models.Index(fields=["sender", "fingerprint", "created_at"], name="message_by_text"),
+        ]
 
     def __str__(self) -> str:
         return self.body[:50]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from haven.core.errors import Conflict, Invalid, NotFound
 from haven.friends.models import FriendRequest, Friendship
-from haven.safety import policies
+from haven.safety import automated, policies
 
 Status = FriendRequest.Status
 
@@ -41,11 +41,13 @@ def send_friend_request(*, actor, target) -> FriendRequest:
             return _close(theirs, Status.ACCEPTED)
         try:
             with transaction.atomic():
-                return FriendRequest.objects.create(from_member=actor, to_member=target)
+                request = FriendRequest.objects.create(from_member=actor, to_member=target)
         except IntegrityError as exc:
             raise Conflict(
                 "You already sent this member a friend request.", code="already_requested"
             ) from exc
+        automated.after_friend_request(request)
+        return request
 
 
 def _pending(request: FriendRequest) -> FriendRequest:

@@ -58,7 +58,8 @@ class Case(models.Model):
 
 
 class Signal(models.Model):
-    """One reason a case exists: a flag, a report (later: a ticket, an automated hit)."""
+    """One reason a case exists: a flag, a report, a support ticket or an automated hit
+    (haven.safety.automated, which has no reporter)."""
 
     class Kind(models.TextChoices):
         FLAG = "flag", "Flag"

@@ -41,7 +41,8 @@ class CaseOut(Schema):
 
 
 class SignalOut(Schema):
-    """One flag, report, ticket or automated signal. `reporter` is for staff eyes only."""
+    """One flag, report, ticket or automated signal. `reporter` is for staff eyes only,
+    and null for an automated signal (Haven raised it)."""
 
     kind: str
     category: CategoryBrief
@@ -56,7 +57,9 @@ class SignalOut(Schema):
 
 
 class EvidenceOut(Schema):
-    """A frozen copy; `verified` is true when its SHA-256 still matches its content."""
+    """A frozen copy; `verified` is true when its SHA-256 still matches its content.
+    `kind` is post, comment, share, message, link, screenshot, or pattern: what Haven's
+    automated protection saw (`payload.summary` and `payload.items`)."""
 
     id: int
     kind: str

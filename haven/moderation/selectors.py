@@ -99,14 +99,21 @@ class CaseFile:
 
 def evidence_of_signals(signals: list[Signal]) -> list[Evidence]:
     """Every frozen copy filed with these signals, each re-hashed (`verified`). By the
-    flag, report and ticket ids the signals already hold: three index probes, where an
-    OR over joins through the signal table would scan all evidence."""
+    flag, report, ticket and (automated) signal ids the signals already hold: four
+    index probes, where an OR over joins through the signal table would scan all
+    evidence."""
     flags = [s.flag_id for s in signals if s.flag_id]
     reports = [s.report_id for s in signals if s.report_id]
     tickets = [s.ticket.pk for s in signals if getattr(s, "ticket", None) is not None]
-    if not (flags or reports or tickets):
+    automated = [s.pk for s in signals if s.kind == Signal.Kind.AUTOMATED]
+    if not (flags or reports or tickets or automated):
         return []
-    wanted = Q(flag_id__in=flags) | Q(report_id__in=reports) | Q(ticket_id__in=tickets)
+    wanted = (
+        Q(flag_id__in=flags)
+        | Q(report_id__in=reports)
+        | Q(ticket_id__in=tickets)
+        | Q(signal_id__in=automated)
+    )
     rows = list(Evidence.objects.filter(wanted).order_by("captured_at", "id"))
     for row in rows:
         row.verified = verify(row)

@@ -25,7 +25,7 @@ def digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(payload)).hexdigest()
 
 
-def _author(member) -> dict[str, Any]:
+def author_brief(member) -> dict[str, Any]:
     return {
         "id": member.pk,
         "public_id": member.public_id,
@@ -34,16 +34,16 @@ def _author(member) -> dict[str, Any]:
     }
 
 
-def _when(value) -> str | None:
+def iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
 def _message_line(message) -> dict[str, Any]:
     return {
         "id": message.pk,
-        "author": _author(message.sender),
+        "author": author_brief(message.sender),
         "text": message.body,
-        "created_at": _when(message.created_at),
+        "created_at": iso(message.created_at),
     }
 
 
@@ -68,31 +68,31 @@ def freeze(kind: str, obj, *, viewer=None) -> dict[str, Any]:
     if kind == Evidence.Kind.POST:
         return {
             "id": obj.pk,
-            "author": _author(obj.author),
+            "author": author_brief(obj.author),
             "space": obj.space,
             "title": obj.title,
             "text": obj.body,
-            "created_at": _when(obj.created_at),
-            "edited_at": _when(obj.edited_at),
+            "created_at": iso(obj.created_at),
+            "edited_at": iso(obj.edited_at),
         }
     if kind == Evidence.Kind.COMMENT:
         return {
             "id": obj.pk,
-            "author": _author(obj.author),
+            "author": author_brief(obj.author),
             "post_id": obj.post_id,
             "share_id": obj.share_id,
             "parent_id": obj.parent_id,
             "text": obj.body,
-            "created_at": _when(obj.created_at),
-            "edited_at": _when(obj.edited_at),
+            "created_at": iso(obj.created_at),
+            "edited_at": iso(obj.edited_at),
         }
     if kind == Evidence.Kind.SHARE:
         return {
             "id": obj.pk,
-            "author": _author(obj.author),
+            "author": author_brief(obj.author),
             "text": obj.text,
             "post_id": obj.post_id,
-            "created_at": _when(obj.created_at),
+            "created_at": iso(obj.created_at),
         }
     raise ValueError(f"cannot freeze {kind}")
 
@@ -104,17 +104,19 @@ def capture(
     report=None,
     flag=None,
     ticket=None,
+    signal=None,
     payload=None,
     upload=None,
     viewer=None,
 ) -> Evidence:
-    """Store one piece of evidence for a report, a flag or a support ticket (inside the
-    caller's transaction)."""
+    """Store one piece of evidence for a report, a flag, a support ticket or an
+    automated signal (inside the caller's transaction)."""
     payload = payload if payload is not None else freeze(kind, obj, viewer=viewer)
     return Evidence.objects.create(
         report=report,
         flag=flag,
         ticket=ticket,
+        signal=signal,
         kind=kind,
         source_id=getattr(obj, "pk", None),
         upload=upload,

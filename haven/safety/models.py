@@ -122,11 +122,13 @@ class Report(models.Model):
 
 
 class Evidence(models.Model):
-    """A frozen copy of something, taken when a flag, report or support ticket was filed.
+    """A frozen copy of something, taken when a flag, report or support ticket was filed
+    or when Haven's automated protection raised a signal.
 
     `payload` holds the copy (text, author id and name, timestamps, and for a
-    chat message the messages around it); `sha256` is over its canonical JSON
-    (see haven.safety.evidence.canonical). Nothing ever updates a row.
+    chat message the messages around it; for a pattern, a summary and its items);
+    `sha256` is over its canonical JSON (see haven.safety.evidence.canonical).
+    Nothing ever updates a row.
     """
 
     class Kind(models.TextChoices):
@@ -136,6 +138,7 @@ class Evidence(models.Model):
         MESSAGE = "message", "Chat message"
         LINK = "link", "Link"
         SCREENSHOT = "screenshot", "Screenshot"
+        PATTERN = "pattern", "Pattern Haven noticed"
 
     report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
@@ -145,6 +148,14 @@ class Evidence(models.Model):
     )
     ticket = models.ForeignKey(
         "support.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    # An automated signal's own evidence (haven.safety.automated): no member filed it.
+    signal = models.ForeignKey(
+        "moderation.Signal",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     source_id = models.BigIntegerField(null=True, blank=True)
@@ -158,7 +169,10 @@ class Evidence(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(report__isnull=False) | Q(flag__isnull=False) | Q(ticket__isnull=False),
+                condition=Q(report__isnull=False)
+                | Q(flag__isnull=False)
+                | Q(ticket__isnull=False)
+                | Q(signal__isnull=False),
                 name="evidence_belongs_somewhere",
             )
         ]

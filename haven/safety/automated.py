@@ -1,0 +1,148 @@
+"""Automated protection: patterns in a member's own actions that open or raise a case.
+
+PRODUCT.md: signals from the community policy itself open or raise cases; they never
+punish on their own. Each detector below adds an *automated* signal to the acting
+member's case (no reporter: the case page says "by Haven"), freezes what it saw as a
+"pattern" piece of evidence and writes an audit entry, all inside the action's own
+transaction. A moderator then decides the case like any other; the automated signals
+it holds raise its priority (haven.moderation.priority).
+
+- **Repeated message** (spam): one text, ignoring case and spacing and at least
+  `HAVEN_SPAM_MIN_CHARS` long, sent to `HAVEN_SPAM_RECIPIENTS` different members
+  within `HAVEN_SPAM_WINDOW_HOURS`. Raised once, when the count reaches the threshold
+  (a later burst of the same text raises it again). Cost on every message long
+  enough: one lookup on the (sender, fingerprint, created_at) index, reading at
+  most `SPAM_SCAN` rows.
+- **Friend requests after declines** (harassment): a request to a member who has
+  already declined `HAVEN_DECLINES_BEFORE_SIGNAL` requests from the sender. Raised on
+  every such request, so persistence keeps raising the case. Cost on every request:
+  one lookup on the (from_member, status) index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+
+from haven.audit.log import record
+from haven.chats.models import Message
+from haven.friends.models import FriendRequest
+from haven.moderation.actions import add_signal
+from haven.moderation.models import Signal
+from haven.safety.evidence import author_brief, capture, iso
+from haven.safety.models import Evidence, PolicyCategory
+
+log = logging.getLogger(__name__)
+
+PATTERN_ITEMS = 50  # at most this many items are frozen into one pattern's evidence
+SPAM_SCAN = 200  # recipients are counted over this many latest copies of a text
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def fingerprint(text: str) -> str:
+    """What `Message.fingerprint` holds: 64 bits of SHA-256 over the normalised text,
+    or "" for a text too short to count as a repeated message."""
+    text = normalised(text)
+    if len(text) < settings.HAVEN_SPAM_MIN_CHARS:
+        return ""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _raise(subject, *, pattern: str, category_slug: str, summary: str, payload: dict) -> None:
+    category = PolicyCategory.objects.filter(slug=category_slug).first()
+    if category is None:  # an admin deleted a shipped category; nothing to cite
+        log.warning("automated %s signal on %s skipped: no %r category", pattern, subject.pk,
+                    category_slug)  # fmt: skip
+        return
+    case, signal = add_signal(
+        target_type="member",
+        target_id=subject.pk,
+        subject=subject,
+        kind=Signal.Kind.AUTOMATED,
+        category=category,
+    )
+    payload = {"pattern": pattern, "summary": summary, "author": author_brief(subject), **payload}
+    evidence = capture(Evidence.Kind.PATTERN, payload=payload, signal=signal)
+    record(
+        actor=None,
+        event="automated_signal",
+        target=subject,
+        reason=category.slug,
+        new={"pattern": pattern, "case_id": case.pk, "evidence": evidence.sha256},
+        snapshot={"summary": summary},
+    )
+
+
+def after_message(message) -> None:
+    """The repeated-message detector, for a message just stored (same transaction)."""
+    if not message.fingerprint:
+        return
+    since = message.created_at - timedelta(hours=settings.HAVEN_SPAM_WINDOW_HOURS)
+    same = Message.objects.filter(
+        sender_id=message.sender_id, fingerprint=message.fingerprint, created_at__gte=since
+    )
+    # The chats of the latest copies only: the lookup stays bounded even for a member
+    # who sends one text thousands of times.
+    recent = same.order_by("-created_at").values_list("chat_id", flat=True)[:SPAM_SCAN]
+    recipients = len(set(recent))
+    if recipients != settings.HAVEN_SPAM_RECIPIENTS:
+        return
+    sent = list(
+        same.select_related("chat__member_low", "chat__member_high").order_by("-id")[:PATTERN_ITEMS]
+    )
+    items = [
+        {
+            "message_id": m.pk,
+            "chat_id": m.chat_id,
+            "to": author_brief(m.chat.other(message.sender)),
+            "text": m.body,
+            "created_at": iso(m.created_at),
+        }
+        for m in sent
+    ]
+    hours = settings.HAVEN_SPAM_WINDOW_HOURS
+    _raise(
+        message.sender,
+        pattern="repeated_message",
+        category_slug="spam",
+        summary=f"Sent the same message to {recipients} members within {hours} hours.",
+        payload={"text": message.body, "items": items},
+    )
+
+
+def after_friend_request(request) -> None:
+    """The declined-requests detector, for a request just stored (same transaction)."""
+    declined = list(
+        FriendRequest.objects.filter(
+            from_member_id=request.from_member_id,
+            status=FriendRequest.Status.DECLINED,
+            to_member_id=request.to_member_id,
+        )
+        .order_by("-created_at")
+        .values("created_at", "responded_at")[:PATTERN_ITEMS]
+    )
+    if len(declined) < settings.HAVEN_DECLINES_BEFORE_SIGNAL:
+        return
+    items = [
+        {"sent_at": iso(r["created_at"]), "declined_at": iso(r["responded_at"])} for r in declined
+    ]
+    _raise(
+        request.from_member,
+        pattern="requests_after_declines",
+        category_slug="harassment",
+        summary=(
+            f"Sent another friend request to {request.to_member.username} "
+            f"after {len(declined)} were declined."
+        ),
+        payload={
+            "to": author_brief(request.to_member),
+            "sent_at": iso(request.created_at),
+            "items": items,
+        },
+    )

@@ -1,0 +1,150 @@
+"""Automated protection: patterns raise a case for staff and never punish on their own."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from haven.audit.log import first_broken
+from haven.chats.models import Message
+from haven.conftest import make_member
+from haven.moderation.models import Case
+from haven.notifications.models import Notification
+
+PITCH = "Cheap essay writing service, visit essays-now.example today!"
+
+
+@pytest.fixture
+def spammer(db):
+    return make_member("spammy")
+
+
+@pytest.fixture
+def strangers(db):
+    return [make_member(f"learner{n}") for n in range(11)]
+
+
+def _pitch(api, sender, members, text=PITCH):
+    client = api(sender)
+    for member in members:
+        response = client.post("/chats", {"username": member.username, "body": text})
+        assert response.status_code == 201, response.content
+
+
+def _member_case(member):
+    return Case.objects.filter(target_type="member", target_id=member.pk).first()
+
+
+def test_the_same_message_to_many_members_raises_one_spam_case(
+    api, spammer, strangers, mia, ada, web
+):
+    _pitch(api, spammer, strangers[:9])
+    assert _member_case(spammer) is None  # nine is below the threshold of ten
+
+    # Case and spacing do not make a different message.
+    _pitch(api, spammer, strangers[9:10], text="  cheap ESSAY writing  service,\n " + PITCH[29:])
+    case = _member_case(spammer)
+    assert case is not None and case.status == "open"
+    file = api(mia).get(f"/staff/cases/{case.pk}").json()
+    [signal] = file["signals"]
+    assert signal["kind"] == "automated"
+    assert signal["reporter"] is None
+    assert signal["category"]["slug"] == "spam"
+    [evidence] = file["evidence"]
+    assert evidence["kind"] == "pattern" and evidence["verified"]
+    assert evidence["payload"]["summary"] == "Sent the same message to 10 members within 24 hours."
+    recipients = {item["to"]["username"] for item in evidence["payload"]["items"]}
+    assert recipients == {m.username for m in strangers[:10]}
+    # Its weight: severity 10 × 2 (spam) + 5 for the automated signal, plus age.
+    assert file["case"]["priority"] == pytest.approx(25, abs=0.2)
+
+    page = web(mia).get(f"/staff/cases/{case.pk}").content.decode()
+    assert "by Haven" in page
+    assert "Sent the same message to 10 members within 24 hours." in page
+    assert "learner3" in page
+
+    # The eleventh recipient does not pile another signal on the same burst.
+    _pitch(api, spammer, strangers[10:])
+    case.refresh_from_db()
+    assert case.signal_count == 1
+
+    audit = api(ada).get("/staff/audit", {"event": "automated_signal"}).json()["items"]
+    assert [a["target_label"].split()[0] for a in audit] == ["spammy"]
+    assert audit[0]["actor_label"] == "system"
+    assert first_broken() is None
+
+
+def test_an_automated_signal_never_punishes_or_tells_the_sender(api, spammer, strangers):
+    _pitch(api, spammer, strangers)
+    assert _member_case(spammer) is not None
+    spammer.refresh_from_db()
+    assert not spammer.is_suspended() and not spammer.is_restricted()
+    assert not Notification.objects.filter(member=spammer).exists()
+    # every message was delivered, the one that tripped the detector included
+    for member in strangers:
+        assert PITCH in str(api(member).get("/chats").json())
+
+
+def test_short_or_different_messages_raise_nothing(api, spammer, strangers):
+    _pitch(api, spammer, strangers, text="Hello! Nice to meet")  # 19 characters
+    for n, member in enumerate(strangers):
+        _pitch(api, spammer, [member], text=f"{PITCH} ({n})")
+    assert _member_case(spammer) is None
+
+
+def test_messages_older_than_the_window_do_not_count(api, spammer, strangers):
+    _pitch(api, spammer, strangers[:9])
+    Message.objects.filter(sender=spammer).update(created_at=timezone.now() - timedelta(hours=25))
+    _pitch(api, spammer, strangers[9:10])
+    assert _member_case(spammer) is None
+
+
+@override_settings(HAVEN_SPAM_RECIPIENTS=3)
+def test_the_threshold_comes_from_the_settings(api, spammer, strangers):
+    _pitch(api, spammer, strangers[:3])
+    assert _member_case(spammer).signal_count == 1
+
+
+def test_friend_requests_after_two_declines_raise_a_harassment_case(api, alice, bob, mia, web):
+    def ask_and_decline():
+        sent = api(bob).post("/friend-requests", {"username": "alice"})
+        assert sent.status_code == 201
+        declined = api(alice).post(f"/friend-requests/{sent.json()['id']}/decline")
+        assert declined.status_code == 200
+
+    ask_and_decline()
+    ask_and_decline()
+    assert _member_case(bob) is None  # declining twice is the member's right, not a pattern
+
+    assert api(bob).post("/friend-requests", {"username": "alice"}).status_code == 201
+    case = _member_case(bob)
+    file = api(mia).get(f"/staff/cases/{case.pk}").json()
+    [signal] = file["signals"]
+    assert (signal["kind"], signal["category"]["slug"]) == ("automated", "harassment")
+    [evidence] = file["evidence"]
+    assert evidence["payload"]["to"]["username"] == "alice"
+    assert len(evidence["payload"]["items"]) == 2
+    assert "after 2 were declined" in web(mia).get(f"/staff/cases/{case.pk}").content.decode()
+
+    # Persistence keeps raising the same case: each further request after a decline.
+    pending = api(alice).get("/friend-requests").json()["items"][0]["id"]
+    api(alice).post(f"/friend-requests/{pending}/decline")
+    api(bob).post("/friend-requests", {"username": "alice"})
+    case.refresh_from_db()
+    assert case.signal_count == 2
+    # and the member who declined is never told anything about it
+    assert not Notification.objects.filter(member=alice).exists()
+
+
+def test_sending_a_message_costs_one_lookup_for_the_spam_check(
+    api, spammer, strangers, count_queries
+):
+    client = api(spammer)
+    client.post("/chats", {"username": strangers[0].username, "body": "Hi"})
+    chat = client.get("/chats").json()["items"][0]["id"]
+    with count_queries() as short:
+        client.post(f"/chats/{chat}/messages", {"body": "Hi again"})
+    with count_queries() as long:
+        client.post(f"/chats/{chat}/messages", {"body": PITCH})
+    assert len(long) == len(short) + 1
