@@ -171,7 +171,8 @@ def _timeline(members: dict[str, Member], posts: list[Post], rng: random.Random)
 
 def _trouble(members: dict[str, Member]) -> None:
     """Work for the staff desk: rex harasses alice, who reports him with the messages;
-    his spam post is flagged by two members; carol asks support a question."""
+    his spam post is flagged by two members and his spam messages raise an automated
+    signal; carol asks support a question."""
     rex, alice = members[TROUBLEMAKER.username], members["alice"]
     chat, first = chat_actions.start_chat(actor=rex, target=alice, body="hey cutie, add me")
     lines = ["why are you ignoring me", "answer me or you'll regret it", "you're pathetic"]
@@ -187,6 +188,10 @@ def _trouble(members: dict[str, Member]) -> None:
     )  # fmt: skip
     for flagger in ("carol", "kenji"):
         flag_item(actor=members[flagger], target_type="post", target_id=spam.pk, category="spam")
+    # The same pitch to ten strangers: Haven's spam detector adds an automated signal.
+    for username in ("yuki", "lucia", "mateo", "sofia", "marco", "hannah", "jonas", "lea",
+                     "minji", "wei"):  # fmt: skip
+        chat_actions.start_chat(actor=rex, target=members[username], body=spam.body)
     file_ticket(
         actor=members["carol"], topic="lessons", subject=None,
         description="Can I move my Thursday conversation class to a group chat on Haven?",
