@@ -335,9 +335,9 @@ SUBJECT_TITLES = {
 }
 
 
-def _describe(case: Case) -> str:
-    """Which item a content decision was about, in the member's own words."""
-    item = content_of(case)
+def describe(case: Case, item) -> str:
+    """Which item (`content_of(case)`) a content decision was about, in the member's
+    own words; "" for a decision on the member or on an item since deleted."""
     if item is None:
         return ""
     noun = dict(TargetType.choices)[case.target_type].lower()
@@ -352,7 +352,7 @@ def _tell_subject(enforcement: Enforcement) -> None:
     from haven.moderation.standing import standing_url
 
     lines = []
-    about = _describe(enforcement.case)
+    about = describe(enforcement.case, content_of(enforcement.case))
     if about:
         lines.append(f"About: {about}")
     lines.append(f"Why: {enforcement.category.name}. {enforcement.reason}")

@@ -167,6 +167,9 @@ class DecisionIn(Schema):
 class MyDecisionOut(Schema):
     id: int
     kind: str
+    about: str = Field(
+        "", description='For a content decision, the item: your post "…". Empty otherwise.'
+    )
     category: CategoryBrief
     reason: str
     until: datetime | None

@@ -9,6 +9,7 @@ appeal window; it grants nothing else.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from haven.core.errors import NotFound
 from haven.members.models import Member
 from haven.members.standing import sign_in_refusal
-from haven.moderation.enforcement import APPEAL_DAYS, SANCTIONS
+from haven.moderation.enforcement import APPEAL_DAYS, CONTENT, SANCTIONS, describe
 from haven.moderation.models import Enforcement
 
 SALT = "haven.standing"
@@ -73,13 +74,15 @@ class Standing:
 
 
 def standing_of(member) -> Standing:
-    """Every sanction on the member, newest first, each with its appeal (two queries)."""
+    """Every sanction on the member, newest first, each with its appeal and the item a
+    content decision was about (two queries, plus one per kind of item)."""
     now = timezone.now()
     decisions = list(
         Enforcement.objects.filter(subject=member, kind__in=SANCTIONS)
-        .select_related("category", "appeal")
+        .select_related("category", "appeal", "case")
         .order_by("-created_at", "-id")
     )
+    _name_items(decisions)
     for decision in decisions:
         appeal = getattr(decision, "appeal", None)
         decision.appeal_or_none = appeal
@@ -89,3 +92,15 @@ def standing_of(member) -> Standing:
         )
     strikes = sum(1 for d in decisions if d.strike and d.reversed_at is None)
     return Standing(member=member, decisions=decisions, strikes=strikes, now=now)
+
+
+def _name_items(decisions: list[Enforcement]) -> None:
+    """Set `about` on each decision: the post, comment, share or message it removed."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for decision in decisions:
+        if decision.case.target_type in CONTENT:
+            wanted[decision.case.target_type].add(decision.case.target_id)
+    items = {kind: CONTENT[kind].objects.in_bulk(ids) for kind, ids in wanted.items()}
+    for decision in decisions:
+        case = decision.case
+        decision.about = describe(case, items.get(case.target_type, {}).get(case.target_id))

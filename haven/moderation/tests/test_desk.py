@@ -338,6 +338,42 @@ def test_a_restricted_member_reads_and_replies_but_starts_nothing(api, alice, bo
     assert standing["restricted_until"] is not None and standing["strikes"] == 1
 
 
+def test_the_standing_page_names_the_item_a_content_decision_removed(
+    api, web, alice, bob, carol, mia, count_queries
+):
+    def removed(title):
+        post = create_post(actor=bob, space="discussions", title=title, body="Buy now")
+        flag_item(actor=alice, target_type="post", target_id=post.pk, category="spam")
+        case = Case.objects.get(target_type="post", target_id=post.pk)
+        assert _act(api(mia), case, "remove_content", category="spam").status_code == 201
+
+    removed("Cheap followers")
+    with count_queries() as one:
+        first = api(bob).get("/me/standing").json()
+    removed("More cheap followers")
+    question = create_post(actor=carol, space="answers", title="Q", body="?")
+    comment = add_comment(actor=bob, post=question, body="Spam reply")
+    flag_item(actor=alice, target_type="comment", target_id=comment.pk, category="spam")
+    case = Case.objects.get(target_type="comment", target_id=comment.pk)
+    assert _act(api(mia), case, "remove_content", category="spam").status_code == 201
+    with count_queries() as three:
+        standing = api(bob).get("/me/standing").json()
+    assert len(three) == len(one) + 1  # one more kind of item (comments), not one per item
+    assert first["decisions"][0]["about"] == 'your post "Cheap followers"'
+    assert [d["about"] for d in standing["decisions"]] == [
+        'your comment "Spam reply"',
+        'your post "More cheap followers"',
+        'your post "Cheap followers"',
+    ]
+    page = web(bob).get("/settings/standing").content.decode()
+    assert "About: your post &quot;More cheap followers&quot;" in page
+
+    # A decision on the member names no item.
+    _report(alice, bob)
+    assert _act(api(mia), _case_about(bob), "warn").status_code == 201
+    assert api(bob).get("/me/standing").json()["decisions"][0]["about"] == ""
+
+
 # ---------------------------------------------------------------- notifications, confidentiality
 
 
