@@ -46,8 +46,11 @@ def _post(chat: Chat, sender, body: str) -> Message:
 
 def start_chat(*, actor, target, body: str) -> tuple[Chat, Message]:
     """Open (or reuse) the chat with `target` and send the first message."""
-    policies.can_start_chat(actor, target).enforce()
+    decision = policies.can_start_chat(actor, target)
+    decision.enforce()
     body = _body(body)
+    if decision.new_contact:
+        automated.limit_new_account(actor, what="a new chat")
     with transaction.atomic():
         chat = _chat_between(actor, target)
         policies.can_message(actor, _with_members(chat)).enforce()

@@ -10,9 +10,12 @@ router = Router(tags=["chats"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-@router.post("/chats", response={201: StartChatOut, **ERRORS})
+@router.post("/chats", response={201: StartChatOut, **ERRORS, 429: ErrorOut})
 def start_chat(request: HttpRequest, payload: StartChatIn):
-    """Send a first message to a member; reuses the existing chat with them if there is one."""
+    """Send a first message to a member; reuses the existing chat with them if there is one.
+    An account younger than `HAVEN_NEW_ACCOUNT_DAYS` may start chats with at most
+    `HAVEN_NEW_ACCOUNT_CONTACTS` non-friends (together with its friend requests) a day:
+    429 with `Retry-After` past that."""
     member = viewer(request)
     chat, message = actions.start_chat(
         actor=member, target=access_member(payload.username), body=payload.body

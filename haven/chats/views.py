@@ -7,8 +7,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.chats import actions, selectors
 from haven.chats.forms import MessageForm
-from haven.core.errors import HavenError, Invalid
-from haven.core.web import add_errors, confirm, cursor_of
+from haven.core.errors import HavenError
+from haven.core.web import act_on_form, add_errors, confirm, cursor_of, with_headers
 from haven.members.selectors import access_member
 
 
@@ -86,14 +86,17 @@ def start(request: HttpRequest, username: str) -> HttpResponse:
     if existing is not None and request.method == "GET":
         return redirect("chats:chat", existing.pk)
     form = MessageForm(request.POST or None)
+    status, headers = 200, {}
     if request.method == "POST" and form.is_valid():
-        try:
-            chat, _ = actions.start_chat(
+        started, status, headers = act_on_form(
+            form,
+            lambda: actions.start_chat(
                 actor=request.user, target=target, body=form.cleaned_data["body"]
-            )
-        except (Invalid, HavenError) as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("chats:chat", chat.pk)
-    status = 400 if form.errors else 200
-    return render(request, "chats/start.html", {"form": form, "target": target}, status=status)
+            ),
+        )
+        if started is not None:
+            return redirect("chats:chat", started[0].pk)
+    elif form.errors:
+        status = 400
+    page = render(request, "chats/start.html", {"form": form, "target": target}, status=status)
+    return with_headers(page, headers)

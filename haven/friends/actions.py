@@ -28,6 +28,7 @@ def _close(request: FriendRequest, status: str) -> FriendRequest:
 def send_friend_request(*, actor, target) -> FriendRequest:
     """Send a request; if the target already asked the actor, this accepts theirs."""
     policies.can_send_friend_request(actor, target).enforce()
+    automated.limit_new_account(actor, what="a friend request")
     with transaction.atomic():
         if Friendship.objects.filter(member=actor, friend=target).exists():
             raise Conflict("You are already friends.", code="already_friends")

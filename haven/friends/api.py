@@ -12,9 +12,11 @@ router = Router(tags=["friends"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-@router.post("/friend-requests", response={201: FriendRequestOut, **ERRORS})
+@router.post("/friend-requests", response={201: FriendRequestOut, **ERRORS, 429: ErrorOut})
 def send_request(request: HttpRequest, payload: FriendRequestIn):
-    """Ask a member to be friends. If they already asked you, this accepts their request."""
+    """Ask a member to be friends. If they already asked you, this accepts their request.
+    A new account's requests count toward its daily limit on contacting non-friends
+    (see POST /chats): 429 with `Retry-After` past it."""
     return Status(
         201,
         actions.send_friend_request(actor=viewer(request), target=access_member(payload.username)),

@@ -13,6 +13,12 @@ it holds raise its priority (haven.moderation.priority).
   (a later burst of the same text raises it again). Cost on every message long
   enough: one lookup on the (sender, fingerprint, created_at) index, reading at
   most `SPAM_SCAN` rows.
+- **New accounts contacting strangers** (spam): an account younger than
+  `HAVEN_NEW_ACCOUNT_DAYS` may start `HAVEN_NEW_ACCOUNT_CONTACTS` chats with members
+  who aren't its friends, and send as many friend requests, per day; past that the
+  action is refused (429) and, the first time that day, a signal is raised. This is
+  the one detector that refuses: a limit every new account has, not a sanction. Cost:
+  nothing for older accounts; one cache counter for new ones.
 - **Friend requests after declines** (harassment): a request to a member who has
   already declined `HAVEN_DECLINES_BEFORE_SIGNAL` requests from the sender. Raised on
   every such request, so persistence keeps raising the case. Cost on every request:
@@ -26,9 +32,13 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from haven.audit.log import record
 from haven.chats.models import Message
+from haven.core.ratelimit import RateLimited, limit
 from haven.friends.models import FriendRequest
 from haven.moderation.actions import add_signal
 from haven.moderation.models import Signal
@@ -146,3 +156,38 @@ def after_friend_request(request) -> None:
             "items": items,
         },
     )
+
+
+def limit_new_account(actor, *, what: str) -> None:
+    """The new-account contact limit, before a new chat with a non-friend or a friend
+    request (`what` names it in the signal). Raises RateLimited past the limit."""
+    days = settings.HAVEN_NEW_ACCOUNT_DAYS
+    if actor.date_joined < timezone.now() - timedelta(days=days):
+        return
+    per_day = settings.HAVEN_NEW_ACCOUNT_CONTACTS
+    try:
+        limit(
+            "new_account_contact",
+            str(actor.pk),
+            max_hits=per_day,
+            window=24 * 3600,
+            message=(
+                f"New accounts can contact up to {per_day} members who aren't their friends "
+                "each day (chats and friend requests). Please try again tomorrow."
+            ),
+        )
+    except RateLimited:
+        if cache.add(f"auto:new_account_contact:{actor.pk}", 1, timeout=24 * 3600):
+            with transaction.atomic():
+                _raise(
+                    actor,
+                    pattern="new_account_contacts",
+                    category_slug="spam",
+                    summary=(
+                        f"A new account (joined {actor.date_joined:%d %b %Y}) tried to "
+                        f"contact more than {per_day} members who aren't its friends in a "
+                        f"day; refused at: {what}."
+                    ),
+                    payload={"joined_at": iso(actor.date_joined), "items": []},
+                )
+        raise

@@ -56,6 +56,9 @@ class Decision:
     allowed: bool
     message: str = ""
     sign_in: bool = False  # refused only because the viewer is signed out
+    # Allowed, and the first contact with a member who isn't a friend (a new chat):
+    # new accounts may make only so many a day (haven.safety.automated).
+    new_contact: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -117,8 +120,10 @@ def can_start_chat(actor, target) -> Decision:
         return ALLOW  # a message in an existing chat: allowed even while restricted
     _not_restricted(actor)
     setting = row["who_can_chat"]
-    if setting == ChatPrivacy.EVERYONE or (setting == ChatPrivacy.FRIENDS and row["friends"]):
+    if row["friends"] and setting in (ChatPrivacy.EVERYONE, ChatPrivacy.FRIENDS):
         return ALLOW
+    if setting == ChatPrivacy.EVERYONE:
+        return Decision(True, new_contact=True)
     return Decision(False, CANNOT_CHAT)
 
 

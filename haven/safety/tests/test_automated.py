@@ -9,6 +9,7 @@ from django.utils import timezone
 from haven.audit.log import first_broken
 from haven.chats.models import Message
 from haven.conftest import make_member
+from haven.core.tests.api_helpers import assert_error
 from haven.moderation.models import Case
 from haven.notifications.models import Notification
 
@@ -148,3 +149,58 @@ def test_sending_a_message_costs_one_lookup_for_the_spam_check(
     with count_queries() as long:
         client.post(f"/chats/{chat}/messages", {"body": PITCH})
     assert len(long) == len(short) + 1
+
+
+# ---------------------------------------------------------------- new accounts
+
+
+@override_settings(HAVEN_NEW_ACCOUNT_CONTACTS=3)
+def test_a_new_account_contacts_so_many_strangers_a_day_then_429_and_one_signal(
+    api, web, strangers, mia
+):
+    newbie = make_member("newbie")
+    client = api(newbie)
+    for member in strangers[:2]:
+        assert (
+            client.post("/chats", {"username": member.username, "body": "Hi!"}).status_code == 201
+        )
+    assert client.post("/friend-requests", {"username": strangers[2].username}).status_code == 201
+
+    refused = client.post("/chats", {"username": strangers[3].username, "body": "Hi!"})
+    error = assert_error(refused, 429, code="rate_limited")
+    assert int(refused["Retry-After"]) > 0
+    assert "New accounts can contact up to 3 members" in error["message"]
+    assert_error(client.post("/friend-requests", {"username": strangers[4].username}), 429)
+    page = web(newbie).post(f"/chats/new/{strangers[5].username}", {"body": "Hi!"})
+    assert page.status_code == 429 and "try again tomorrow" in page.content.decode()
+    assert not Message.objects.filter(chat__member_high__in=strangers[3:6]).exists()
+
+    # Chats already started go on (friends: the next test).
+    chat = client.get("/chats").json()["items"][0]["id"]
+    assert client.post(f"/chats/{chat}/messages", {"body": "Still here"}).status_code == 201
+
+    # One automated signal for the day, however many refusals.
+    case = _member_case(newbie)
+    file = api(mia).get(f"/staff/cases/{case.pk}").json()
+    [signal] = file["signals"]
+    assert (signal["kind"], signal["category"]["slug"]) == ("automated", "spam")
+    assert "tried to contact more than 3 members" in file["evidence"][0]["payload"]["summary"]
+
+
+@override_settings(HAVEN_NEW_ACCOUNT_CONTACTS=1)
+def test_friends_and_older_accounts_are_not_limited(api, alice, bob, carol, strangers):
+    from haven.friends.actions import _befriend
+
+    _befriend(alice, bob)
+    _befriend(alice, carol)
+    client = api(alice)  # a new account: alice joined just now
+    assert client.post("/chats", {"username": "bob", "body": "Hi"}).status_code == 201
+    assert client.post("/chats", {"username": "carol", "body": "Hi"}).status_code == 201
+
+    alice.__class__.objects.filter(pk=alice.pk).update(
+        date_joined=timezone.now() - timedelta(days=4)
+    )
+    for member in strangers[:3]:
+        response = client.post("/chats", {"username": member.username, "body": "Hi"})
+        assert response.status_code == 201
+    assert _member_case(alice) is None
