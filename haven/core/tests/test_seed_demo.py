@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from haven.chats.models import Chat, ChatMembership, Message
 from haven.community.models import Comment, Post, Share, Space
@@ -132,3 +133,10 @@ def test_the_staff_desk_has_work_a_report_flags_and_an_automated_signal():
     assert kinds == ["automated", "report"]
     spam_post = Case.objects.get(target_type="post", subject=rex)
     assert spam_post.signals.filter(kind="flag").count() == 2
+
+
+def test_demo_members_joined_weeks_ago_so_reseeding_meets_no_new_account_limit(settings):
+    settings.HAVEN_NEW_ACCOUNT_CONTACTS = 1
+    seed()
+    newest = Member.objects.order_by("-date_joined").first()
+    assert (timezone.now() - newest.date_joined).days >= 30
