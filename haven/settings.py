@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.notifications",
     "haven.support",
+    "haven.automod",
 ]
 
 MIDDLEWARE = [
@@ -199,7 +200,7 @@ HAVEN_FLAGS_PER_HOUR = int(os.environ.get("HAVEN_FLAGS_PER_HOUR", "30"))
 HAVEN_REPORTS_PER_HOUR = int(os.environ.get("HAVEN_REPORTS_PER_HOUR", "10"))
 HAVEN_UPLOADS_PER_HOUR = int(os.environ.get("HAVEN_UPLOADS_PER_HOUR", "30"))
 HAVEN_TICKETS_PER_HOUR = int(os.environ.get("HAVEN_TICKETS_PER_HOUR", "10"))
-# Automated protection (haven.safety.automated): patterns that raise a case for staff.
+# Automated protection (haven.automod.detectors): patterns that raise a case for staff.
 HAVEN_SPAM_RECIPIENTS = int(os.environ.get("HAVEN_SPAM_RECIPIENTS", "10"))
 HAVEN_SPAM_WINDOW_HOURS = int(os.environ.get("HAVEN_SPAM_WINDOW_HOURS", "24"))
 HAVEN_SPAM_MIN_CHARS = int(os.environ.get("HAVEN_SPAM_MIN_CHARS", "20"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from haven.automod import detectors
 from haven.chats.models import MESSAGE_MAX, Chat, ChatMembership, Message
 from haven.core.errors import Refused, require_text
-from haven.safety import automated, policies
+from haven.safety import policies
 
 
 def _body(body: str) -> str:
@@ -35,12 +36,12 @@ def _chat_between(a, b) -> Chat:
 
 def _post(chat: Chat, sender, body: str) -> Message:
     message = Message.objects.create(
-        chat=chat, sender=sender, body=body, fingerprint=automated.fingerprint(body)
+        chat=chat, sender=sender, body=body, fingerprint=detectors.fingerprint(body)
     )
     Chat.objects.filter(pk=chat.pk).update(last_message=message, last_message_at=message.created_at)
     ChatMembership.objects.filter(chat=chat, member=sender).update(last_read_message_id=message.pk)
     chat.last_message, chat.last_message_at = message, message.created_at
-    automated.after_message(message)
+    detectors.after_message(message)
     return message
 
 
@@ -50,7 +51,7 @@ def start_chat(*, actor, target, body: str) -> tuple[Chat, Message]:
     decision.enforce()
     body = _body(body)
     if decision.new_contact:
-        automated.limit_new_account(actor, what="a new chat")
+        detectors.limit_new_account(actor, what="a new chat")
     with transaction.atomic():
         chat = _chat_between(actor, target)
         policies.can_message(actor, _with_members(chat)).enforce()

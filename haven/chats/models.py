@@ -68,7 +68,7 @@ class Message(models.Model):
     hidden_at = models.DateTimeField(null=True, blank=True)  # under review: sender-only
     removed_at = models.DateTimeField(null=True, blank=True)  # by moderators (also hidden)
     # The body, normalised and hashed: finds one text sent to many members (spam;
-    # see haven.safety.automated).
+    # see haven.automod.detectors).
     fingerprint = models.CharField(max_length=16, db_default="", editable=False)
 
     class Meta:

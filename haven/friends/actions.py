@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from haven.automod import detectors
 from haven.core.errors import Conflict, Invalid, NotFound
 from haven.friends.models import FriendRequest, Friendship
-from haven.safety import automated, policies
+from haven.safety import policies
 
 Status = FriendRequest.Status
 
@@ -28,7 +29,7 @@ def _close(request: FriendRequest, status: str) -> FriendRequest:
 def send_friend_request(*, actor, target) -> FriendRequest:
     """Send a request; if the target already asked the actor, this accepts theirs."""
     policies.can_send_friend_request(actor, target).enforce()
-    automated.limit_new_account(actor, what="a friend request")
+    detectors.limit_new_account(actor, what="a friend request")
     with transaction.atomic():
         if Friendship.objects.filter(member=actor, friend=target).exists():
             raise Conflict("You are already friends.", code="already_friends")
@@ -47,7 +48,7 @@ def send_friend_request(*, actor, target) -> FriendRequest:
             raise Conflict(
                 "You already sent this member a friend request.", code="already_requested"
             ) from exc
-        automated.after_friend_request(request)
+        detectors.after_friend_request(request)
         return request
 
 

@@ -59,7 +59,7 @@ class Case(models.Model):
 
 class Signal(models.Model):
     """One reason a case exists: a flag, a report, a support ticket or an automated hit
-    (haven.safety.automated, which has no reporter)."""
+    (haven.automod.detectors, which has no reporter)."""
 
     class Kind(models.TextChoices):
         FLAG = "flag", "Flag"

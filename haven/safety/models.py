@@ -149,7 +149,7 @@ class Evidence(models.Model):
     ticket = models.ForeignKey(
         "support.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
-    # An automated signal's own evidence (haven.safety.automated): no member filed it.
+    # An automated signal's own evidence (haven.automod.detectors): no member filed it.
     signal = models.ForeignKey(
         "moderation.Signal",
         null=True,

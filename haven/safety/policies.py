@@ -57,7 +57,7 @@ class Decision:
     message: str = ""
     sign_in: bool = False  # refused only because the viewer is signed out
     # Allowed, and the first contact with a member who isn't a friend (a new chat):
-    # new accounts may make only so many a day (haven.safety.automated).
+    # new accounts may make only so many a day (haven.automod.detectors).
     new_contact: bool = False
 
     def __bool__(self) -> bool:
