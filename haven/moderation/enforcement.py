@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from haven.audit.log import record
@@ -478,10 +478,17 @@ def _reverse(enforcement: Enforcement, now) -> None:
     elif kind == Kind.REMOVE_MEMBER and not later_same.exists():
         members.filter(removed_at__isnull=False).update(is_active=True, removed_at=None)
     Enforcement.objects.filter(pk=enforcement.pk).update(reversed_at=now)
-    # Staff now find no violation: the reporters of the round it closed were not right.
+    # Staff now find no violation: the reporters it agreed with were not right, unless
+    # another sanction on the case, taken after their signal, still stands.
+    still_agreed = Enforcement.objects.filter(
+        case=enforcement.case,
+        kind__in=SANCTIONS,
+        reversed_at__isnull=True,
+        created_at__gte=OuterRef("created_at"),
+    )
     enforcement.case.signals.filter(
         outcome=Signal.Outcome.AGREED, created_at__lte=enforcement.created_at
-    ).update(outcome=Signal.Outcome.DISMISSED)
+    ).exclude(Exists(still_agreed)).update(outcome=Signal.Outcome.DISMISSED)
     priority.refresh_open_cases_of(subject.pk)
 
 

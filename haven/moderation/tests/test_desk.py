@@ -847,6 +847,29 @@ def test_overturning_an_old_removal_does_not_undo_a_later_one(
     assert bob.removed_at is not None and not bob.is_active
 
 
+def test_overturning_a_later_sanction_keeps_reporters_right_while_an_earlier_one_stands(
+    api, reported, alice, bob, mia, moderator2
+):
+    assert _act(api(mia), reported, "warn").status_code == 201
+    assert _act(api(mia), reported, "suspend", days=7).status_code == 201
+    suspension = Enforcement.objects.get(kind="suspend")
+    appeal = Appeal.objects.create(enforcement=suspension, member=bob, text="Too harsh")
+    decided = api(moderator2).post(
+        f"/staff/appeals/{appeal.pk}/decision", {"decision": "overturned", "reason": "Yes."}
+    )
+    assert decided.status_code == 200
+    assert set(reported.signals.values_list("outcome", flat=True)) == {"agreed"}
+    assert flag_weight(alice) > 1.0  # one agreed report: her accuracy rose
+
+    # With the warning overturned too, nothing stands: the report was not upheld.
+    warning = Enforcement.objects.get(kind="warn")
+    appeal = Appeal.objects.create(enforcement=warning, member=bob, text="And this")
+    api(moderator2).post(
+        f"/staff/appeals/{appeal.pk}/decision", {"decision": "overturned", "reason": "Yes."}
+    )
+    assert set(reported.signals.values_list("outcome", flat=True)) == {"dismissed"}
+
+
 def test_a_reopened_case_goes_back_to_the_queue_unclaimed(api, reported, alice, bob, carol, mia):
     api(mia).post(f"/staff/cases/{reported.pk}/claim", {})
     assert _act(api(mia), reported, "warn").status_code == 201
