@@ -21,7 +21,9 @@ def entries(
     found = AuditEntry.objects.all()
     if event:
         found = found.filter(event=event)
-    if actor:
+    if actor.strip().lower() == "system":  # Haven's own entries (automated signals)
+        found = found.filter(actor__isnull=True)
+    elif actor:
         found = found.filter(actor__username=actor.strip().lower())
     if target_type:
         found = found.filter(target_type=target_type)
@@ -32,3 +34,9 @@ def entries(
 
 def event_names() -> list[str]:
     return sorted(AuditEntry.objects.values_list("event", flat=True).distinct())
+
+
+def target_types() -> list[str]:
+    """Every kind of target the log names (members, items, cases, tickets, settings)."""
+    found = AuditEntry.objects.exclude(target_type="").values_list("target_type", flat=True)
+    return sorted(found.distinct())

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from haven.audit import selectors
 from haven.core.pagination import paginate
 from haven.core.web import cursor_of
-from haven.safety.models import TargetType
 
 COLUMNS = [
     "id", "created_at", "actor_label", "event", "target_type", "target_id", "target_label",
@@ -28,6 +27,19 @@ def _filters(request: HttpRequest) -> dict:
     }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """One CSV cell: JSON for structures, and text a spreadsheet would run as a formula
+    (a member's appeal or report text can start with "=") quoted with a leading '."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -39,10 +51,7 @@ def _csv(found) -> StreamingHttpResponse:
     def rows():
         yield writer.writerow(COLUMNS)
         for entry in found.order_by("id").iterator(chunk_size=2000):
-            values = [getattr(entry, c) for c in COLUMNS]
-            yield writer.writerow(
-                json.dumps(v, sort_keys=True) if isinstance(v, dict | list) else v for v in values
-            )
+            yield writer.writerow(_cell(getattr(entry, c)) for c in COLUMNS)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="haven-audit.csv"'
@@ -56,13 +65,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(found)
     page = paginate(found, cursor=cursor_of(request), order=("-id",), limit=50)
+    for entry in page.items:  # old and new values as JSON, as the CSV and API give them
+        entry.change = [
+            "—" if v is None else json.dumps(v, sort_keys=True, ensure_ascii=False)
+            for v in (entry.old, entry.new)
+        ]
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
         "page": page,
         "filters": filters,
         "events": selectors.event_names(),
-        "target_types": TargetType.values,
+        "target_types": selectors.target_types(),
         "query": query.urlencode(),
     }
     return render(request, "audit/log.html", context)

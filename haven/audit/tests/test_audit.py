@@ -121,6 +121,12 @@ def test_admins_filter_and_export_the_log_others_are_refused(alice, bob, ada, mi
     update_privacy(actor=bob, searchable=False)
     page = web(ada).get("/staff/audit", {"event": "block"}).content.decode()
     assert "block" in page and "privacy_change" not in page.split('<ul class="list">')[1]
+    changes = web(ada).get("/staff/audit", {"event": "privacy_change"}).content.decode()
+    assert "&quot;searchable&quot;: false" in changes  # JSON, as the CSV and API give it
+    assert (
+        "<option selected>member</option>"
+        in web(ada).get("/staff/audit", {"target_type": "member"}).content.decode()
+    )
     export = web(ada).get("/staff/audit", {"format": "csv", "actor": "bob"})
     assert export["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
@@ -130,6 +136,27 @@ def test_admins_filter_and_export_the_log_others_are_refused(alice, bob, ada, mi
     for member in (alice, mia):
         assert web(member).get("/staff/audit").status_code == 403
         assert api(member).get("/staff/audit").status_code == 403
+
+
+def test_the_csv_export_quotes_text_a_spreadsheet_would_run(alice, ada, web):
+    from haven.audit.log import record
+
+    with transaction.atomic():  # an appeal's text is its entry's reason, as the member wrote it
+        record(actor=alice, event="appeal", target=alice, reason='=HYPERLINK("http://x","Go")')
+        record(actor=alice, event="appeal", target=alice, reason="Please look again")
+    export = web(ada).get("/staff/audit", {"format": "csv", "event": "appeal"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    reasons = [row[rows[0].index("reason")] for row in rows[1:]]
+    assert reasons == ['\'=HYPERLINK("http://x","Go")', "Please look again"]
+
+
+def test_system_as_actor_finds_haven_s_own_entries(alice, ada, web, api):
+    from haven.automod.detectors import _raise
+
+    with transaction.atomic():
+        _raise(alice, pattern="test", category_slug="spam", summary="Seen", payload={})
+    found = api(ada).get("/staff/audit", {"actor": "system"}).json()["items"]
+    assert [e["event"] for e in found] == ["automated_signal"]
 
 
 def test_the_audit_list_costs_the_same_queries_for_more_entries(alice, ada, web, count_queries):
