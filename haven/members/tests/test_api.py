@@ -156,6 +156,19 @@ def test_a_revoked_token_is_refused(api, alice):
     assert client.delete(f"/me/tokens/{own['id']}").status_code == 204
     assert_signed_out_refused(client.get("/me"))
     assert_signed_out_refused(client.get("/me/tokens"))
+    # writes too: "sign in", not a CSRF complaint (there is no session to forge)
+    assert_signed_out_refused(client.post("/chats", {"username": "alice", "body": "Hi"}))
+    assert_signed_out_refused(client.patch("/me", {"bio": "x"}))
+
+
+def test_a_session_without_its_csrf_token_still_cannot_write(alice):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    refused = browser.patch("/api/v1/me", '{"bio": "x"}', content_type="application/json")
+    assert refused.status_code == 403
+    assert Member.objects.get(pk=alice.pk).bio != "x"
 
 
 def test_an_inactive_members_token_is_refused(api, alice):
@@ -167,6 +180,9 @@ def test_an_inactive_members_token_is_refused(api, alice):
 def test_an_unknown_or_malformed_token_is_refused(api):
     assert_signed_out_refused(api().get("/me", **_bearer("hvn_not-a-token")))
     assert_signed_out_refused(api().get("/me", HTTP_AUTHORIZATION="Basic abc"))
+    assert_signed_out_refused(api().post("/flags", {"target_type": "post", "target_id": 1}))
+    bogus = api().post("/chats", {"username": "x", "body": "y"}, **_bearer("hvn_bogus"))
+    assert_signed_out_refused(bogus)
 
 
 def test_member_cannot_revoke_someone_elses_token(api, alice, bob):
