@@ -41,8 +41,13 @@ def chats_of(member, *, cursor: str | None = None, limit: int | None = None) -> 
 
 
 def access_chat(member, chat_id: int) -> Chat:
-    """A chat the member is in; any other chat does not exist for them."""
-    chat = _mine(member).filter(pk=chat_id).first()
+    """A chat the member is in, with someone still on Haven; any other chat does not
+    exist for them (a chat with a removed member left with them, as in `chats_of`)."""
+    chat = (
+        _mine(member)
+        .filter(pk=chat_id, member_low__is_active=True, member_high__is_active=True)
+        .first()
+    )
     if chat is None:
         raise NotFound("No such chat.")
     return chat

@@ -215,10 +215,14 @@ def test_sending_refuses_a_malformed_body(api, alice, bob):
     assert_error(response, 400, field="__all__")
 
 
-def test_member_cannot_message_an_inactive_member_in_an_existing_chat(api, alice, bob):
+def test_a_chat_with_a_closed_account_is_gone_with_it(api, web, alice, bob):
     chat_id = _start(api(alice), "bob", "Hi")["chat"]["id"]
     Member.objects.filter(pk=bob.pk).update(is_active=False)
-    assert_error(api(alice).post(f"/chats/{chat_id}/messages", {"body": "Hello?"}), (403, 404))
+    assert_error(api(alice).post(f"/chats/{chat_id}/messages", {"body": "Hello?"}), 404)
+    assert_error(api(alice).get(f"/chats/{chat_id}/messages"), 404)
+    assert api(alice).get("/chats").json()["items"] == []
+    assert web(alice).get(f"/chats/{chat_id}").status_code == 404
+    Member.objects.filter(pk=bob.pk).update(is_active=True)  # reinstated: it is back
     assert len(api(alice).get(f"/chats/{chat_id}/messages").json()["items"]) == 1
 
 

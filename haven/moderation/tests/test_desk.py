@@ -298,6 +298,8 @@ def test_a_removed_member_disappears_from_every_member_surface(
     chat_id = messages[0].chat_id
     assert api(alice).get("/chats").json()["items"] == []  # the chat left with him
     assert "stupid" not in str(api(alice).get(f"/chats/{chat_id}/messages").json())
+    assert api(alice).get(f"/chats/{chat_id}/messages").status_code == 404
+    assert web(alice).get(f"/chats/{chat_id}").status_code == 404  # not by direct link either
     refused = Client().post("/signin", {"username": "bob", "password": PASSWORD})
     assert "removed" in refused.content.decode()
 

@@ -298,7 +298,7 @@ SCENARIOS: list[tuple[str, str, tuple, dict[str, str]]] = [
         ("inactive", "a"),
         {
             **dict.fromkeys(EVERY - {"post"}, GONE),
-            **_refused("send_message", "see_share_in_feed", "appear_in_search"),
+            **_refused("see_share_in_feed", "appear_in_search"),
             "view_share_by_link": REFUSED,
             "comment_on_share": REFUSED,
         },
