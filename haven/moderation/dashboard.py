@@ -57,7 +57,9 @@ def dashboard(viewer) -> Dashboard:
     require_case_reader(viewer)
     now = timezone.now()
     since = now - timedelta(days=DAYS)
-    open_cases = Case.objects.filter(status=Case.Status.OPEN)
+    # As in the queue, nothing about the viewer themselves: not even as a count.
+    cases = Case.objects.exclude(subject=viewer)
+    open_cases = cases.filter(status=Case.Status.OPEN)
     # A score s is rank + AGE × now_hours, so a band's lower bound is a bound on rank.
     now_term = priority.AGE_PER_HOUR * now.timestamp() / 3600
     bands, upper = {}, None
@@ -73,9 +75,10 @@ def dashboard(viewer) -> Dashboard:
         .annotate(n=Count("id"))
         .order_by("-n", "top_category__name")
     )
-    recent = Case.objects.filter(opened_at__gte=since)
+    recent = cases.filter(opened_at__gte=since)
     per_day = dict(
         Report.objects.filter(created_at__gte=since)
+        .exclude(subject=viewer)
         .annotate(day=TruncDate("created_at"))
         .values_list("day")
         .annotate(n=Count("id"))

@@ -692,6 +692,12 @@ def test_dashboard_counts_open_cases_medians_and_reports_per_day(
     text = page.content.decode()
     assert "<svg" in text and "Open cases: 1" in text and "Bullying or harassment" in text
 
+    # A report about a staff member never shows on their own dashboard, not even as a count.
+    _report(alice, sam)
+    assert api(sam).get("/staff/dashboard").json()["open_total"] == 1
+    assert api(sam).get("/staff/dashboard").json()["reports_per_day"][-1]["reports"] == 2
+    assert api(mia).get("/staff/dashboard").json()["open_total"] == 2
+
 
 # ---------------------------------------------------------------- roles and thresholds (admins)
 
