@@ -54,12 +54,52 @@ def set_role(*, actor, target: Member, role: str) -> Member:
             raise Refused("You can't change the role of a member of your own or a higher role.")
         before = role_of(target)
         new = GRANTABLE[role]
+        if new:
+            _may_be_staff(target)
         target.groups.remove(*Group.objects.filter(name__in=list(RANKS)))
         if new:
             target.groups.add(Group.objects.get_or_create(name=new)[0])
         Member.objects.filter(pk=target.pk).update(is_staff=new is not None)
+        released = _release_work(target, RANKS.get(new, 0))
         record(actor=actor, event="role_change", target=target, old={"role": before},
-               new={"role": new})  # fmt: skip
+               new={"role": new, **released})  # fmt: skip
     target.refresh_from_db()
     target._haven_role = new
     return target
+
+
+def _may_be_staff(target: Member) -> None:
+    """No staff role for a member under a sanction or with a case or appeal open: the
+    rank rule would then keep moderators from deciding it."""
+    from haven.moderation.models import Appeal, Case
+
+    if target.removed_at is not None or target.is_suspended() or target.is_restricted():
+        raise Refused(f"{target.username} is under a sanction: lift it before giving a role.")
+    if Case.objects.filter(subject=target, status=Case.Status.OPEN).exists():
+        raise Refused(f"A case about {target.username} is open: decide it first.")
+    if Appeal.objects.filter(member=target, status=Appeal.Status.PENDING).exists():
+        raise Refused(f"An appeal by {target.username} is waiting: decide it first.")
+
+
+def _release_work(target: Member, rank: int) -> dict:
+    """A role taken away takes its claims with it: cases a former moderator claimed and
+    tickets a former agent was assigned go back to everyone, unclaimed."""
+    from django.db.models import F
+
+    from haven.moderation.models import Case
+    from haven.support.models import Ticket
+
+    released = {}
+    if rank < RANKS[MODERATOR]:
+        cases = Case.objects.filter(assigned_to=target, status=Case.Status.OPEN)
+        ids = list(cases.values_list("id", flat=True))
+        cases.update(assigned_to=None, claimed_at=None, version=F("version") + 1)
+        if ids:
+            released["released_cases"] = ids
+    if rank < RANKS[SUPPORT_AGENT]:
+        tickets = Ticket.objects.filter(assigned_to=target).exclude(status=Ticket.Status.RESOLVED)
+        ids = list(tickets.values_list("id", flat=True))
+        tickets.update(assigned_to=None)
+        if ids:
+            released["released_tickets"] = ids
+    return released

@@ -726,6 +726,34 @@ def test_admins_grant_and_take_away_roles_below_their_own(api, web, alice, carol
     assert other_admin.is_superuser
 
 
+def test_a_role_taken_away_takes_its_claims_and_no_role_goes_to_a_member_under_review(
+    api, reported, alice, bob, carol, mia, sam, ada
+):
+    from haven.support.actions import assign, file_ticket
+
+    assert api(ada).put("/staff/roles/carol", {"role": "moderator"}).status_code == 200
+    assert api(carol).post(f"/staff/cases/{reported.pk}/claim", {}).status_code == 200
+    ticket = file_ticket(actor=alice, topic="account", description="I can't change my email.")
+    assign(actor=sam, ticket=ticket, assignee=sam)
+
+    assert api(ada).put("/staff/roles/carol", {"role": "none"}).status_code == 200
+    reported.refresh_from_db()
+    assert reported.assigned_to is None  # back in the queue, unclaimed
+    assert "claim" in api(mia).get(f"/staff/cases/{reported.pk}").json()["allowed_actions"]
+    assert api(ada).put("/staff/roles/sam", {"role": "none"}).status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.assigned_to is None
+    entry = AuditEntry.objects.filter(event="role_change").last()
+    assert entry.new == {"role": None, "released_tickets": [ticket.pk]}
+
+    # bob has an open case: no role until it is decided; then not while suspended.
+    assert_error(api(ada).put("/staff/roles/bob", {"role": "moderator"}), 403)
+    assert _act(api(mia), reported, "suspend", days=7).status_code == 201
+    refused = assert_error(api(ada).put("/staff/roles/bob", {"role": "support_agent"}), 403)
+    assert "under a sanction" in refused["message"]
+    assert api(ada).put("/staff/roles/bob", {"role": "none"}).status_code == 200  # always fine
+
+
 def test_admins_set_the_flag_hide_threshold_in_the_django_admin(web, alice, bob, mia, ada):
     assert web(mia).get("/admin/moderation/thresholds/add/").status_code == 403
     form = web(ada).get("/admin/moderation/thresholds/add/")
