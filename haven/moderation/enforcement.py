@@ -132,15 +132,15 @@ def _locked_case(case_id: int) -> Case:
     return case
 
 
+STALE = "This case changed since you opened it. Reload it and decide again."
+
+
 def _permit(actor, case: Case, action: str, version: int | None) -> None:
     rank = fresh_rank(actor)
     if rank < RANKS[MODERATOR]:
         raise Refused("Only moderators and admins can act on cases.")
     if version is not None and version != case.version:
-        raise Conflict(
-            "This case changed since you opened it. Reload it and decide again.",
-            code="stale_case",
-        )
+        raise Conflict(STALE, code="stale_case")
     allowed = allowed_actions(actor, case, rank=rank)
     if action not in allowed:
         if rank_of(case.subject) >= rank or actor.pk == case.subject_id:

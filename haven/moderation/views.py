@@ -151,8 +151,20 @@ def release(request: HttpRequest, case_id: int) -> HttpResponse:
 def decide(request: HttpRequest, case_id: int) -> HttpResponse:
     """The action form posts here; a first POST shows a confirmation, the second acts."""
     file = selectors.case_file(request.user, case_id)
+    seen = _version(request)
+    if seen is not None and seen != file.case.version:
+        # Decided or changed by someone else since this page was drawn: its choices may
+        # be gone too, so say that rather than "not one of the available choices".
+        messages.error(request, enforcement.STALE)
+        return redirect("moderation:case", case_id)
     form = ActionForm(request.POST, allowed=file.allowed)
     if not form.is_valid():
+        if not form.fields["action"].choices:  # no form on the page to show errors in
+            messages.error(request, "You can't decide this case now (your role, or its state).")
+            return redirect("moderation:case", case_id)
+        if "version" in form.errors:  # a hidden field: its error would not show
+            messages.error(request, enforcement.STALE)
+            return redirect("moderation:case", case_id)
         return _case_page(request, case_id, form, status=400)
     data = form.cleaned_data
     if request.POST.get("confirmed") != "yes":
@@ -225,6 +237,9 @@ def appeal_page(request: HttpRequest, appeal_id: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except HavenError as exc:
+                if exc.status in (403, 409):  # the page no longer offers the form
+                    messages.error(request, exc.message)
+                    return redirect("moderation:appeal", appeal.pk)
                 add_errors(form, exc)
                 status = exc.status
             else:
@@ -256,12 +271,18 @@ def _standing_page(request: HttpRequest, member, *, appeal_url: str) -> HttpResp
     if request.method == "POST":
         target = request.POST.get("enforcement", "")
         form = AppealForm(request.POST)
-        if form.is_valid() and target.isascii() and target.isdigit() and len(target) < 19:
+        if not (target.isascii() and target.isdigit() and len(target) < 19):
+            messages.error(request, "Choose the decision you want to appeal.")
+            return redirect(request.path)
+        if form.is_valid():
             try:
                 enforcement.file_appeal(
                     member=member, enforcement_id=int(target), text=form.cleaned_data["text"]
                 )
             except HavenError as exc:
+                if exc.status != 400:  # appealed already, too late, not theirs: no form
+                    messages.error(request, exc.message)
+                    return redirect(request.path)
                 add_errors(form, exc)
                 status = exc.status
             else:

@@ -199,6 +199,20 @@ def test_a_stale_case_version_gets_409_and_changes_nothing(api, reported, alice,
     assert not case.subject.__class__.objects.get(pk=case.subject_id).is_suspended()
 
 
+def test_on_the_page_a_case_decided_meanwhile_says_so(web, api, reported, mia, moderator2):
+    browser = web(mia)
+    form = {"action": "dismiss", "category": "harassment", "reason": "No violation."}
+    form["version"] = reported.version
+    assert "Dismiss" in browser.post(f"/staff/cases/{reported.pk}/decide", form).content.decode()
+    assert _act(api(moderator2), reported, "warn").status_code == 201  # meanwhile
+    done = browser.post(f"/staff/cases/{reported.pk}/decide", {**form, "confirmed": "yes"},
+                        follow=True)  # fmt: skip
+    page = done.content.decode()
+    assert "This case changed since you opened it" in page
+    assert "not one of the available choices" not in page
+    assert list(Enforcement.objects.values_list("kind", flat=True)) == ["warn"]
+
+
 def test_bad_decisions_get_field_messages(api, reported, mia):
     client = api(mia)
     case = reported
@@ -510,6 +524,28 @@ def test_appeals_once_within_30_days_and_decided_by_another_moderator(
     }
 
 
+def test_refused_appeal_steps_on_the_pages_say_why(api, web, reported, bob, mia, moderator2):
+    assert _act(api(mia), reported, "warn").status_code == 201
+    decision = Enforcement.objects.get()
+    standing = web(bob)
+    sent = standing.post("/settings/standing", {"enforcement": decision.pk, "text": "Wrong"})
+    assert sent.status_code == 302
+    again = standing.post(
+        "/settings/standing", {"enforcement": decision.pk, "text": "Again"}, follow=True
+    )
+    assert "You have already appealed this decision." in again.content.decode()
+    nothing = standing.post("/settings/standing", {"enforcement": "", "text": "x"}, follow=True)
+    assert "Choose the decision you want to appeal." in nothing.content.decode()
+
+    appeal = Appeal.objects.get()
+    form = {"decision": "overturned", "reason": "Mine"}
+    own = web(mia).post(f"/staff/appeals/{appeal.pk}", form, follow=True)
+    assert "A different moderator must decide" in own.content.decode()
+    assert web(moderator2).post(f"/staff/appeals/{appeal.pk}", form).status_code == 302
+    late = web(moderator2).post(f"/staff/appeals/{appeal.pk}", form, follow=True)
+    assert "This appeal has already been decided." in late.content.decode()
+
+
 def test_appeal_window_is_30_days(api, reported, bob, mia):
     assert _act(api(mia), reported, "warn").status_code == 201
     decision = Enforcement.objects.get()
@@ -616,7 +652,7 @@ def test_case_page_flags_evidence_altered_in_the_database(api, web, reported, mi
 # ---------------------------------------------------------------- the web flow and audit
 
 
-def test_moderator_decides_on_the_case_page_with_a_confirmation(web, reported, mia):
+def test_moderator_decides_on_the_case_page_with_a_confirmation(web, reported, mia, sam):
     browser = web(mia)
     case = reported
     page = browser.get(f"/staff/cases/{case.pk}")
@@ -639,8 +675,15 @@ def test_moderator_decides_on_the_case_page_with_a_confirmation(web, reported, m
     )
     assert stale.status_code == 302  # back to the case with the 409's message
     assert Enforcement.objects.count() == 1
-    bad = browser.post(f"/staff/cases/{case.pk}/decide", {**form, "reason": ""})
-    assert bad.status_code == 400
+    case.refresh_from_db()
+    bad = browser.post(
+        f"/staff/cases/{case.pk}/decide", {**form, "reason": "", "version": case.version}
+    )
+    assert bad.status_code == 400 and "This field is required" in bad.content.decode()
+    # A refusal the page has no form for comes back as a message on the case.
+    current = {**form, "version": case.version}
+    lost = web(sam).post(f"/staff/cases/{case.pk}/decide", current, follow=True)
+    assert "You can&#x27;t decide this case now" in lost.content.decode()
 
 
 def test_every_decision_is_in_the_audit_chain_which_still_verifies(
