@@ -471,6 +471,24 @@ def test_remove_content_hides_it_and_an_overturned_appeal_restores_it(
     assert "nasty" in str(api(alice).get(f"/chats/{chat.pk}/messages").json())
 
 
+def test_removed_content_cannot_be_edited_so_an_overturn_restores_what_was_judged(
+    api, alice, bob, carol, mia
+):
+    post = create_post(actor=bob, space="discussions", title="Buy", body="Cheap followers")
+    question = create_post(actor=carol, space="answers", title="Q", body="?")
+    comment = add_comment(actor=bob, post=question, body="Cheap likes too")
+    for kind, item in (("post", post), ("comment", comment)):
+        flag_item(actor=alice, target_type=kind, target_id=item.pk, category="spam")
+        case = Case.objects.get(target_type=kind, target_id=item.pk)
+        assert _act(api(mia), case, "remove_content", category="spam").status_code == 201
+    refused = api(bob).patch(f"/posts/{post.pk}", {"body": "Nice weather today"})
+    assert "can't be edited" in assert_error(refused, 403)["message"]
+    assert_error(api(bob).patch(f"/comments/{comment.pk}", {"body": "Hi"}), 403)
+    post.refresh_from_db()
+    comment.refresh_from_db()
+    assert (post.body, comment.body) == ("Cheap followers", "Cheap likes too")
+
+
 # ---------------------------------------------------------------- appeals
 
 
