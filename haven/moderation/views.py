@@ -8,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from haven.core.errors import HavenError
+from haven.core.errors import HavenError, Invalid
 from haven.core.web import add_errors, cursor_of
 from haven.members.roles import ADMIN, role_of
 from haven.moderation import enforcement, selectors
@@ -90,8 +91,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         "category": request.GET.get("category", ""),
         "assigned": request.GET.get("assigned", ""),
     }
-    page = selectors.queue(request.user, cursor=cursor_of(request), **filters)
-    extra = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    try:
+        page = selectors.queue(request.user, cursor=cursor_of(request), **filters)
+    except Invalid as exc:  # a hand-edited filter: the queue again, saying what was wrong
+        messages.error(request, exc.message)
+        return redirect("moderation:queue")
+    extra = urlencode({k: v for k, v in filters.items() if v})
     context = {
         "page": page,
         "filters": filters,

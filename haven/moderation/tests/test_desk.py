@@ -1011,3 +1011,11 @@ def test_the_django_admin_hides_cases_about_yourself_too(web, alice, sam, mia):
     case = _case_about(mia)
     assert web(mia).get(f"/admin/moderation/case/{case.pk}/change/").status_code == 302
     assert f"Member #{mia.pk}" not in web(mia).get("/admin/moderation/case/").content.decode()
+
+
+def test_a_hand_edited_list_filter_comes_back_as_a_message(web, reported, mia, sam):
+    queue = web(mia).get("/staff/queue", {"status": "bogus"}, follow=True)
+    assert queue.redirect_chain[-1][0] == "/staff/queue"
+    assert "Choose" in queue.content.decode() and "bob" in queue.content.decode().lower()
+    inbox = web(sam).get("/staff/tickets", {"topic": "bogus"}, follow=True)
+    assert inbox.redirect_chain[-1][0] == "/staff/tickets" and inbox.status_code == 200

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from haven.core.errors import Invalid
 from haven.core.web import act_on_form, confirm, cursor_of
 from haven.support import actions, selectors
 from haven.support.forms import StaffMessageForm
@@ -28,7 +29,11 @@ STAFF_STATUS = {**dict(Ticket.Status.choices), Ticket.Status.WAITING: "Waiting o
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     filters = {name: request.GET.get(name) or None for name in FILTERS}
-    page = selectors.inbox(request.user, **filters, cursor=cursor_of(request))
+    try:
+        page = selectors.inbox(request.user, **filters, cursor=cursor_of(request))
+    except Invalid as exc:  # a hand-edited filter: the inbox again, saying what was wrong
+        messages.error(request, exc.message)
+        return redirect("support:inbox")
     chosen = {name: value for name, value in filters.items() if value}
     context = {
         "page": page,
