@@ -200,7 +200,7 @@ def _clean(kind: str, category: str | None, reason: str | None, days) -> tuple:
     if not reason:
         raise Invalid.field("reason", "Give the reason: the member will read it (reporters won't).")
     if len(reason) > REASON_MAX or "\x00" in reason:
-        raise Invalid.field("reason", f"Keep the reason under {REASON_MAX} characters.")
+        raise Invalid.field("reason", f"Keep the reason to at most {REASON_MAX:,} characters.")
     if kind in TIMED:
         try:
             days = int(days)
@@ -438,7 +438,7 @@ def file_appeal(*, member, enforcement_id: int, text: str | None) -> Appeal:
     if not text:
         raise Invalid.field("text", "Tell us why you think the decision was wrong.")
     if len(text) > APPEAL_MAX or "\x00" in text:
-        raise Invalid.field("text", f"Keep your appeal under {APPEAL_MAX} characters.")
+        raise Invalid.field("text", f"Keep your appeal to at most {APPEAL_MAX:,} characters.")
     with transaction.atomic():
         enforcement = (
             Enforcement.objects.select_for_update()

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from haven.members.schemas import MemberBrief
 from haven.safety.api.reports import EvidenceOut, EvidenceRefIn
@@ -34,6 +35,12 @@ class TicketIn(Schema):
         "`about`, only uploads.",
     )
     links: list[str] = Field(default=[], max_length=10, description="http(s) links, at most 10.")
+
+    @field_validator("about", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        """A member ID sent as a JSON number is the same ID."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class ReplyIn(Schema):

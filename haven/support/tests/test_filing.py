@@ -48,6 +48,12 @@ def test_the_member_it_is_about_can_be_a_profile_link_a_username_or_a_public_id(
     assert Ticket.objects.get().subject == bob
 
 
+def test_a_public_id_may_come_as_a_json_number(alice, bob, api):
+    response = ticket(api(alice), about=bob.public_id)
+    assert response.status_code == 201, response.content
+    assert response.json()["about"]["username"] == "bob"
+
+
 def test_a_public_id_wins_over_a_username_made_of_the_same_digits(alice, bob, api):
     make_member(str(bob.public_id))  # a username that is bob's member ID
     response = ticket(api(alice), about=str(bob.public_id))
