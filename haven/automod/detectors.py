@@ -9,14 +9,15 @@ it holds raise its priority (haven.moderation.priority).
 
 - **Repeated message** (spam): one text, ignoring case and spacing and at least
   `HAVEN_SPAM_MIN_CHARS` long, sent to `HAVEN_SPAM_RECIPIENTS` different members
-  within `HAVEN_SPAM_WINDOW_HOURS`. Raised once, when the count reaches the threshold
-  (a later burst of the same text raises it again). Cost on every message long
+  within `HAVEN_SPAM_WINDOW_HOURS`. Raised once per text and window, by the copy
+  that reaches a new member at or past the threshold. Cost on every message long
   enough: one lookup on the (sender, fingerprint, created_at) index, reading at
   most `SPAM_SCAN` rows.
 - **New accounts contacting strangers** (spam): an account younger than
   `HAVEN_NEW_ACCOUNT_DAYS` may start `HAVEN_NEW_ACCOUNT_CONTACTS` chats with members
   who aren't its friends, and send as many friend requests, per day; past that the
-  action is refused (429) and, the first time that day, a signal is raised. This is
+  action is refused (429) and, the first time that day, a signal is raised; an
+  action that fails anyway (a duplicate request) gives its contact back. This is
   the one detector that refuses: a limit every new account has, not a sanction. Cost:
   nothing for older accounts; one cache counter for new ones.
 - **Friend requests after declines** (harassment): a request to a member who has
@@ -29,16 +30,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from haven.audit.log import record
 from haven.chats.models import Message
-from haven.core.ratelimit import RateLimited, limit
+from haven.core.ratelimit import RateLimited, limit, refund
 from haven.friends.models import FriendRequest
 from haven.moderation.actions import add_signal
 from haven.moderation.models import Signal
@@ -49,6 +51,7 @@ log = logging.getLogger(__name__)
 
 PATTERN_ITEMS = 50  # at most this many items are frozen into one pattern's evidence
 SPAM_SCAN = 200  # recipients are counted over this many latest copies of a text
+DAY = 24 * 3600  # the new-account limit's window, in seconds
 
 
 def normalised(text: str) -> str:
@@ -89,6 +92,19 @@ def _raise(subject, *, pattern: str, category_slug: str, summary: str, payload: 
     )
 
 
+def _raised_since(subject, pattern: str, since, **payload) -> bool:
+    """Has this pattern (with these payload values) already been raised on the subject
+    since then? Read only when a detector is about to raise, so rarely."""
+    match = {f"payload__{key}": value for key, value in payload.items()}
+    return Evidence.objects.filter(
+        kind=Evidence.Kind.PATTERN,
+        signal__case__subject=subject,
+        captured_at__gte=since,
+        payload__pattern=pattern,
+        **match,
+    ).exists()
+
+
 def after_message(message) -> None:
     """The repeated-message detector, for a message just stored (same transaction)."""
     if not message.fingerprint:
@@ -99,9 +115,14 @@ def after_message(message) -> None:
     )
     # The chats of the latest copies only: the lookup stays bounded even for a member
     # who sends one text thousands of times.
-    recent = same.order_by("-created_at").values_list("chat_id", flat=True)[:SPAM_SCAN]
+    recent = list(same.order_by("-created_at").values_list("chat_id", flat=True)[:SPAM_SCAN])
     recipients = len(set(recent))
-    if recipients != settings.HAVEN_SPAM_RECIPIENTS:
+    new_recipient = recent.count(message.chat_id) == 1
+    if recipients < settings.HAVEN_SPAM_RECIPIENTS or not new_recipient:
+        return
+    # At or past the threshold (">=": two copies sent at the same moment may both have
+    # counted one short), once per text and window.
+    if _raised_since(message.sender, "repeated_message", since, fingerprint=message.fingerprint):
         return
     sent = list(
         same.select_related("chat__member_low", "chat__member_high").order_by("-id")[:PATTERN_ITEMS]
@@ -122,7 +143,7 @@ def after_message(message) -> None:
         pattern="repeated_message",
         category_slug="spam",
         summary=f"Sent the same message to {recipients} members within {hours} hours.",
-        payload={"text": message.body, "items": items},
+        payload={"text": message.body, "fingerprint": message.fingerprint, "items": items},
     )
 
 
@@ -158,11 +179,26 @@ def after_friend_request(request) -> None:
     )
 
 
-def limit_new_account(actor, *, what: str) -> None:
-    """The new-account contact limit, before a new chat with a non-friend or a friend
-    request (`what` names it in the signal). Raises RateLimited past the limit."""
-    days = settings.HAVEN_NEW_ACCOUNT_DAYS
-    if actor.date_joined < timezone.now() - timedelta(days=days):
+class _Contact:
+    """One contact counted against the new-account limit; `refund()` gives it back."""
+
+    def __init__(self, key: str | None) -> None:
+        self.key = key
+
+    def refund(self) -> None:
+        if self.key is not None:
+            refund("new_account_contact", self.key, window=DAY)
+            self.key = None
+
+
+@contextmanager
+def new_contact(actor, *, what: str) -> Iterator[_Contact]:
+    """The new-account contact limit around a new chat with a non-friend or a friend
+    request (`what` names it in the signal). Past the limit: RateLimited (429) and, the
+    first time that day, an automated signal. A contact whose action then fails (a
+    duplicate request, a refusal) is given back, so retries never use up the day."""
+    if actor.date_joined < timezone.now() - timedelta(days=settings.HAVEN_NEW_ACCOUNT_DAYS):
+        yield _Contact(None)
         return
     per_day = settings.HAVEN_NEW_ACCOUNT_CONTACTS
     try:
@@ -170,15 +206,15 @@ def limit_new_account(actor, *, what: str) -> None:
             "new_account_contact",
             str(actor.pk),
             max_hits=per_day,
-            window=24 * 3600,
+            window=DAY,
             message=(
                 f"New accounts can contact up to {per_day} members who aren't their friends "
                 "each day (chats and friend requests). Please try again tomorrow."
             ),
         )
     except RateLimited:
-        if cache.add(f"auto:new_account_contact:{actor.pk}", 1, timeout=24 * 3600):
-            with transaction.atomic():
+        with transaction.atomic():
+            if not _raised_since(actor, "new_account_contacts", timezone.now() - timedelta(days=1)):
                 _raise(
                     actor,
                     pattern="new_account_contacts",
@@ -190,4 +226,10 @@ def limit_new_account(actor, *, what: str) -> None:
                     ),
                     payload={"joined_at": iso(actor.date_joined), "items": []},
                 )
+        raise
+    contact = _Contact(str(actor.pk))
+    try:
+        yield contact
+    except BaseException:
+        contact.refund()
         raise

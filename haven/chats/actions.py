@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
@@ -50,9 +52,10 @@ def start_chat(*, actor, target, body: str) -> tuple[Chat, Message]:
     decision = policies.can_start_chat(actor, target)
     decision.enforce()
     body = _body(body)
-    if decision.new_contact:
-        detectors.limit_new_account(actor, what="a new chat")
-    with transaction.atomic():
+    counted = (
+        detectors.new_contact(actor, what="a new chat") if decision.new_contact else nullcontext()
+    )
+    with counted, transaction.atomic():
         chat = _chat_between(actor, target)
         policies.can_message(actor, _with_members(chat)).enforce()
         return chat, _post(chat, actor, body)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextlib import suppress
 
 from django.core.cache import cache
 
@@ -20,11 +21,15 @@ class RateLimited(HavenError):
     code = "rate_limited"
 
 
+def _cache_key(scope: str, key: str, window: int, now: int) -> str:
+    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
+    return f"rl:{scope}:{digest}:{now - now % window}"
+
+
 def limit(scope: str, key: str, *, max_hits: int, window: int, message: str) -> None:
     now = int(time.time())
     window_start = now - now % window
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
-    cache_key = f"rl:{scope}:{digest}:{window_start}"
+    cache_key = _cache_key(scope, key, window, now)
     cache.add(cache_key, 0, timeout=window + 1)
     try:
         hits = cache.incr(cache_key)
@@ -34,6 +39,13 @@ def limit(scope: str, key: str, *, max_hits: int, window: int, message: str) -> 
     if hits > max_hits:
         retry_after = window_start + window - now
         raise RateLimited(message, headers={"Retry-After": str(max(retry_after, 1))})
+
+
+def refund(scope: str, key: str, *, window: int) -> None:
+    """Give back one attempt counted by `limit` in the current window (an action that
+    failed for another reason should not use up the member's allowance)."""
+    with suppress(ValueError):  # expired or evicted meanwhile: nothing to give back
+        cache.decr(_cache_key(scope, key, window, int(time.time())))
 
 
 def client_ip(request) -> str:

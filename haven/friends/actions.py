@@ -29,8 +29,7 @@ def _close(request: FriendRequest, status: str) -> FriendRequest:
 def send_friend_request(*, actor, target) -> FriendRequest:
     """Send a request; if the target already asked the actor, this accepts theirs."""
     policies.can_send_friend_request(actor, target).enforce()
-    detectors.limit_new_account(actor, what="a friend request")
-    with transaction.atomic():
+    with detectors.new_contact(actor, what="a friend request") as contact, transaction.atomic():
         if Friendship.objects.filter(member=actor, friend=target).exists():
             raise Conflict("You are already friends.", code="already_friends")
         theirs = (
@@ -39,6 +38,7 @@ def send_friend_request(*, actor, target) -> FriendRequest:
             .first()
         )
         if theirs is not None:
+            contact.refund()  # accepting their request contacts nobody new
             _befriend(actor, target)
             return _close(theirs, Status.ACCEPTED)
         try:

@@ -37,6 +37,8 @@ class FriendRequest(models.Model):
         indexes = [
             models.Index(fields=["to_member", "status", "-created_at"], name="request_inbox"),
             models.Index(fields=["from_member", "status", "-created_at"], name="request_outbox"),
+            # Requests from one member to another (automod: requests after declines).
+            models.Index(fields=["from_member", "to_member", "status"], name="request_pair"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from haven.audit.log import first_broken
+from haven.automod.detectors import fingerprint
+from haven.chats.actions import start_chat
 from haven.chats.models import Message
 from haven.conftest import make_member
 from haven.core.tests.api_helpers import assert_error
@@ -65,8 +67,10 @@ def test_the_same_message_to_many_members_raises_one_spam_case(
     assert "Sent the same message to 10 members within 24 hours." in page
     assert "learner3" in page
 
-    # The eleventh recipient does not pile another signal on the same burst.
+    # Neither the eleventh recipient nor copies to members already counted pile more
+    # signals on the same text (each would bump the case version under the moderator).
     _pitch(api, spammer, strangers[10:])
+    _pitch(api, spammer, strangers[:5])
     case.refresh_from_db()
     assert case.signal_count == 1
 
@@ -99,6 +103,17 @@ def test_messages_older_than_the_window_do_not_count(api, spammer, strangers):
     Message.objects.filter(sender=spammer).update(created_at=timezone.now() - timedelta(hours=25))
     _pitch(api, spammer, strangers[9:10])
     assert _member_case(spammer) is None
+
+
+def test_copies_sent_at_the_same_moment_past_the_threshold_still_raise_it(api, spammer, strangers):
+    # Two sends at once may each count one short (9 and 9, then 11): the next new
+    # recipient at or past the threshold raises it.
+    _pitch(api, spammer, strangers[:9])
+    chat = start_chat(actor=strangers[9], target=spammer, body="Hello there")[0]
+    Message.objects.create(chat=chat, sender=spammer, body=PITCH, fingerprint=fingerprint(PITCH))
+    assert _member_case(spammer) is None  # that copy went in without the detector
+    _pitch(api, spammer, strangers[10:])
+    assert _member_case(spammer).signal_count == 1
 
 
 @override_settings(HAVEN_SPAM_RECIPIENTS=3)
@@ -185,6 +200,22 @@ def test_a_new_account_contacts_so_many_strangers_a_day_then_429_and_one_signal(
     [signal] = file["signals"]
     assert (signal["kind"], signal["category"]["slug"]) == ("automated", "spam")
     assert "tried to contact more than 3 members" in file["evidence"][0]["payload"]["summary"]
+
+
+@override_settings(HAVEN_NEW_ACCOUNT_CONTACTS=2)
+def test_a_failed_or_accepting_request_uses_up_no_contact(api, alice, bob, carol, strangers):
+    client = api(alice)  # a new account
+    assert client.post("/friend-requests", {"username": "bob"}).status_code == 201
+    for _ in range(3):  # double clicks: 409, not counted
+        assert_error(client.post("/friend-requests", {"username": "bob"}), 409)
+    assert api(carol).post("/friend-requests", {"username": "alice"}).status_code == 201
+    accepted = client.post("/friend-requests", {"username": "carol"})  # accepts hers
+    assert accepted.json()["status"] == "accepted"
+    assert (
+        client.post("/chats", {"username": strangers[0].username, "body": "Hi"}).status_code == 201
+    )
+    assert_error(client.post("/chats", {"username": strangers[1].username, "body": "Hi"}), 429)
+    assert _member_case(alice).signal_count == 1
 
 
 @override_settings(HAVEN_NEW_ACCOUNT_CONTACTS=1)
