@@ -50,11 +50,12 @@ def set_role(*, actor, target: Member, role: str) -> Member:
         rank = fresh_rank(actor)
         if rank < RANKS[ADMIN]:
             raise Refused(ADMINS_ONLY)
-        if fresh_rank(target) >= rank:
+        current = fresh_rank(target)
+        if current >= rank:
             raise Refused("You can't change the role of a member of your own or a higher role.")
         before = role_of(target)
         new = GRANTABLE[role]
-        if new:
+        if RANKS.get(new, 0) > current:  # a promotion; taking a role away is always fine
             _may_be_staff(target)
         target.groups.remove(*Group.objects.filter(name__in=list(RANKS)))
         if new:

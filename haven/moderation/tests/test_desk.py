@@ -814,6 +814,10 @@ def test_a_role_taken_away_takes_its_claims_and_no_role_goes_to_a_member_under_r
     assert "under a sanction" in refused["message"]
     assert api(ada).put("/staff/roles/bob", {"role": "none"}).status_code == 200  # always fine
 
+    # A moderator reported meanwhile may still be moved down to support agent.
+    _report(alice, mia)
+    assert api(ada).put("/staff/roles/mia", {"role": "support_agent"}).status_code == 200
+
 
 def test_admins_set_the_flag_hide_threshold_in_the_django_admin(web, alice, bob, mia, ada):
     assert web(mia).get("/admin/moderation/thresholds/add/").status_code == 403
