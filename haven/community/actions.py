@@ -48,14 +48,17 @@ def create_post(*, actor, space: str, title: str, body: str, language: str | Non
     return post
 
 
+REMOVED_NO_EDIT = (
+    "Haven's moderators removed this, so it can't be edited. "
+    "You can appeal the decision from your account standing page."
+)
+
+
 def _not_removed(item) -> None:
     """What moderators removed stays as they judged it: if an appeal overturns the
     removal, the text that comes back is the text they read."""
     if item.removed_at is not None:
-        raise Refused(
-            "Haven's moderators removed this, so it can't be edited. "
-            "You can appeal the decision from your account standing page."
-        )
+        raise Refused(REMOVED_NO_EDIT)
 
 
 def edit_post(
@@ -76,8 +79,11 @@ def edit_post(
     if language is not None:
         post.language = _language(post.space, language)
     post.edited_at = timezone.now()
-    with transaction.atomic():
-        post.save(update_fields=["title", "body", "language", "edited_at"])
+    fields = ("title", "body", "language", "edited_at")
+    with transaction.atomic():  # unless moderators removed it meanwhile
+        kept = Post.objects.filter(pk=post.pk, removed_at__isnull=True)
+        if not kept.update(**{f: getattr(post, f) for f in fields}):
+            raise Refused(REMOVED_NO_EDIT)
     return post
 
 
@@ -142,8 +148,10 @@ def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
     _not_removed(comment)
     comment.body = require_text("body", body, max_length=COMMENT_MAX, label="Comment")
     comment.edited_at = timezone.now()
-    with transaction.atomic():
-        comment.save(update_fields=["body", "edited_at"])
+    with transaction.atomic():  # unless moderators removed it meanwhile
+        kept = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True)
+        if not kept.update(body=comment.body, edited_at=comment.edited_at):
+            raise Refused(REMOVED_NO_EDIT)
     return comment
 
 
