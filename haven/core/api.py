@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from haven.core.errors import HavenError
 
@@ -66,7 +67,12 @@ class SessionAuth(APIKeyCookie):
 
 
 def anonymous(request: HttpRequest) -> Any:
-    """Last in an auth list: lets signed-out visitors read what is public."""
+    """Last in an auth list: lets signed-out visitors read what is public, and write
+    (a helpful vote) only with Django's CSRF token, as the session check once required:
+    a cross-site form must not act for a visitor's browser."""
+    unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+    if unsafe and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+        raise HttpError(403, "CSRF check Failed")
     return AnonymousUser()
 
 

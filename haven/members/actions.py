@@ -17,6 +17,8 @@ from haven.members.languages import LANGUAGES
 from haven.members.models import USERNAME_RULE, ApiToken, Member, MemberLanguage
 
 MAX_TOKENS = 20
+# Names Haven itself signs with ("by Haven" on signals, "system" in the audit log).
+RESERVED_USERNAMES = frozenset({"haven", "system"})
 SIGN_IN_ATTEMPTS = (10, 300)  # per username and address, per 5 minutes
 SIGN_UPS = (20, 3600)  # per address, per hour
 
@@ -70,6 +72,8 @@ def _check_username(username: str) -> str:
         USERNAME_RULE(username)
     except ValidationError as exc:
         raise Invalid.field("username", exc.messages[0]) from exc
+    if username in RESERVED_USERNAMES:
+        raise Invalid.field("username", "This username is taken.")
     return username
 
 

@@ -1,6 +1,7 @@
 """Accounts, profiles and API tokens through the JSON API."""
 
 import pytest
+from django.test import Client
 
 from haven.conftest import PASSWORD
 from haven.core.tests.api_helpers import (
@@ -59,6 +60,11 @@ def test_sign_up_refuses_a_taken_username(api, alice):
     response = api().post("/auth/signup", _signup(username="alice"))
     assert_error(response, 400, field="username")
     assert Member.objects.filter(username="alice").count() == 1
+
+
+@pytest.mark.parametrize("username", ["system", "Haven"])
+def test_the_names_haven_signs_with_are_taken(api, username):
+    assert_error(api().post("/auth/signup", _signup(username=username)), 400, field="username")
 
 
 @pytest.mark.parametrize("username", ["", "ab", "has space", "x" * 31, "dash-ed"])
@@ -156,14 +162,18 @@ def test_a_revoked_token_is_refused(api, alice):
     assert client.delete(f"/me/tokens/{own['id']}").status_code == 204
     assert_signed_out_refused(client.get("/me"))
     assert_signed_out_refused(client.get("/me/tokens"))
-    # writes too: "sign in", not a CSRF complaint (there is no session to forge)
-    assert_signed_out_refused(client.post("/chats", {"username": "alice", "body": "Hi"}))
-    assert_signed_out_refused(client.patch("/me", {"bio": "x"}))
+    # writes too: "sign in", not a CSRF complaint (there is no session to forge), with
+    # Django's CSRF checks on as a real server has them
+    strict = Client(enforce_csrf_checks=True)
+    for call, path in ((strict.post, "/api/v1/chats"), (strict.patch, "/api/v1/me")):
+        response = call(
+            path, '{"username": "alice", "body": "Hi"}',
+            content_type="application/json", **client.headers,
+        )  # fmt: skip
+        assert_signed_out_refused(response)
 
 
 def test_a_session_without_its_csrf_token_still_cannot_write(alice):
-    from django.test import Client
-
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(alice)
     refused = browser.patch("/api/v1/me", '{"bio": "x"}', content_type="application/json")
@@ -180,9 +190,24 @@ def test_an_inactive_members_token_is_refused(api, alice):
 def test_an_unknown_or_malformed_token_is_refused(api):
     assert_signed_out_refused(api().get("/me", **_bearer("hvn_not-a-token")))
     assert_signed_out_refused(api().get("/me", HTTP_AUTHORIZATION="Basic abc"))
-    assert_signed_out_refused(api().post("/flags", {"target_type": "post", "target_id": 1}))
-    bogus = api().post("/chats", {"username": "x", "body": "y"}, **_bearer("hvn_bogus"))
-    assert_signed_out_refused(bogus)
+    strict = Client(enforce_csrf_checks=True)
+    for headers in (_bearer("hvn_bogus"), {}):
+        response = strict.post(
+            "/api/v1/flags", '{"target_type": "post", "target_id": 1}',
+            content_type="application/json", **headers,
+        )  # fmt: skip
+        assert_signed_out_refused(response)
+
+
+def test_a_signed_out_browser_vote_still_needs_its_csrf_token(db):
+    from haven.helpcenter.models import Article
+
+    slug = Article.objects.values_list("slug", flat=True).first()
+    strict = Client(enforce_csrf_checks=True)
+    forged = strict.post(
+        f"/api/v1/help/articles/{slug}/votes", '{"helpful": true}', content_type="text/plain"
+    )
+    assert forged.status_code == 403
 
 
 def test_member_cannot_revoke_someone_elses_token(api, alice, bob):
