@@ -30,11 +30,15 @@ def _filters(request: HttpRequest) -> dict:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def _cell(value):
     """One CSV cell: JSON for structures, and text a spreadsheet would run as a formula
     (a member's appeal or report text can start with "=") quoted with a leading '."""
     if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
+        return _json(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -66,10 +70,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         return _csv(found)
     page = paginate(found, cursor=cursor_of(request), order=("-id",), limit=50)
     for entry in page.items:  # old and new values as JSON, as the CSV and API give them
-        entry.change = [
-            "—" if v is None else json.dumps(v, sort_keys=True, ensure_ascii=False)
-            for v in (entry.old, entry.new)
-        ]
+        entry.change = ["—" if v is None else _json(v) for v in (entry.old, entry.new)]
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {

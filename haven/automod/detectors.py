@@ -23,7 +23,7 @@ it holds raise its priority (haven.moderation.priority).
 - **Friend requests after declines** (harassment): a request to a member who has
   already declined `HAVEN_DECLINES_BEFORE_SIGNAL` requests from the sender. Raised on
   every such request, so persistence keeps raising the case. Cost on every request:
-  one lookup on the (from_member, status) index.
+  one lookup on the (from_member, to_member, status) index.
 """
 
 from __future__ import annotations

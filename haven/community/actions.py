@@ -48,17 +48,12 @@ def create_post(*, actor, space: str, title: str, body: str, language: str | Non
     return post
 
 
+# What moderators removed stays as they judged it: if an appeal overturns the removal,
+# the text that comes back is the text they read. Edits are one conditional UPDATE.
 REMOVED_NO_EDIT = (
     "Haven's moderators removed this, so it can't be edited. "
     "You can appeal the decision from your account standing page."
 )
-
-
-def _not_removed(item) -> None:
-    """What moderators removed stays as they judged it: if an appeal overturns the
-    removal, the text that comes back is the text they read."""
-    if item.removed_at is not None:
-        raise Refused(REMOVED_NO_EDIT)
 
 
 def edit_post(
@@ -71,7 +66,6 @@ def edit_post(
 ) -> Post:
     if post.author_id != actor.pk:
         raise Refused(NOT_YOURS)
-    _not_removed(post)
     if title is not None:
         post.title = require_text("title", title, max_length=TITLE_MAX)
     if body is not None:
@@ -145,7 +139,6 @@ def _noun(thread) -> str:
 def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
     if comment.author_id != actor.pk:
         raise Refused(NOT_YOURS)
-    _not_removed(comment)
     comment.body = require_text("body", body, max_length=COMMENT_MAX, label="Comment")
     comment.edited_at = timezone.now()
     with transaction.atomic():  # unless moderators removed it meanwhile
