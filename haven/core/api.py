@@ -14,7 +14,7 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from haven.core.errors import HavenError
+from haven.core.errors import HavenError, has_nul, has_surrogate
 
 T = TypeVar("T")
 
@@ -80,28 +80,44 @@ SIGNED_IN = [BearerAuth(), SessionAuth()]
 OPTIONAL = [BearerAuth(), SessionAuth(), anonymous]
 
 
-def _has_nul(value: Any) -> bool:
+class UnreadableText(ValueError):
+    """A JSON string that is not storable text, with where it sits in the body."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _check_text(value: Any, path: tuple[str, ...] = ()) -> None:
+    """Every string in the body (keys too) is checked here, once, before any schema,
+    rate limit or action sees it."""
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+        field = ".".join(path) or "__all__"
+        if has_nul(value):
+            raise UnreadableText(field, "Text may not contain NUL characters.")
+        if has_surrogate(value):
+            raise UnreadableText(field, "This is not valid text (it holds a lone surrogate).")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, path)
+            _check_text(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_text(item, (*path, str(index)))
 
 
 class StrictJsonParser(Parser):
-    """JSON bodies; NUL characters are refused (PostgreSQL cannot store them in text)."""
+    """JSON bodies; text that cannot be stored (NUL, lone surrogates) is refused."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = json.loads(request.body)
-        if _has_nul(data):
-            raise ValueError("NUL characters are not allowed")
+        _check_text(data)
         return data
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def error_response(api: NinjaAPI, request: HttpRequest, exc: HavenError) -> HttpResponse:
@@ -164,9 +180,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         err = HavenError(str(exc), code=_STATUS_CODES.get(exc.status_code, "error"))
         err.status = exc.status_code
-        if exc.status_code == 400 and exc.__cause__ is not None:
+        cause = exc.__cause__
+        if exc.status_code == 400 and isinstance(cause, UnreadableText):
+            err = HavenError("Some fields are not valid.", code="invalid")
+            err.fields = {cause.field: [cause.message]}
+        elif exc.status_code == 400 and cause is not None:
             # Ninja's wrapper around our parser failing: say why, like any other bad input.
-            err.fields = {"__all__": [_unreadable_body(exc.__cause__)]}
+            err.fields = {"__all__": [_unreadable_body(cause)]}
         return error_response(api, request, err)
 
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:

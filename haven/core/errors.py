@@ -8,6 +8,8 @@ so `Refused` carries neutral wording chosen by the policy gate.
 
 from __future__ import annotations
 
+import re
+
 
 class HavenError(Exception):
     status = 400
@@ -64,14 +66,30 @@ class Conflict(HavenError):
     code = "conflict"
 
 
+# A lone surrogate (JSON allows "\ud800") is not a Unicode character: it fails whatever
+# encodes it next (a cache key, the database driver, a page), so it is refused on entry.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_nul(text: str) -> bool:
+    """NUL characters PostgreSQL cannot store in text, and never meaningful."""
+    return "\x00" in text
+
+
+def has_surrogate(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
 def require_text(name: str, value: str | None, *, max_length: int, label: str = "") -> str:
     """Strip and check a required text field; raise Invalid with a field message."""
     text = (value or "").strip()
     label = label or name.replace("_", " ").capitalize()
     if not text:
         raise Invalid.field(name, f"{label} cannot be empty.")
-    if "\x00" in text:
+    if has_nul(text):
         raise Invalid.field(name, f"{label} may not contain NUL characters.")
+    if has_surrogate(text):
+        raise Invalid.field(name, f"{label} is not valid text (it holds a lone surrogate).")
     if len(text) > max_length:
         raise Invalid.field(name, f"{label} must be at most {max_length} characters.")
     return text

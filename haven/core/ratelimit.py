@@ -22,7 +22,8 @@ class RateLimited(HavenError):
 
 
 def _cache_key(scope: str, key: str, window: int, now: int) -> str:
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
+    # The key may hold raw input (a username): hashed, and hashable whatever it holds.
+    digest = hashlib.sha256(f"{scope}:{key}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"rl:{scope}:{digest}:{now - now % window}"
 
 

@@ -64,7 +64,7 @@ def test_nul_characters_get_a_400_not_a_database_error(alice, api):
     client = api(alice)
     response = client.post("/posts", {"space": "answers", "title": "a\x00b", "body": "x"})
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "bad_request"
+    assert response.json()["error"]["code"] == "invalid"
     assert client.get("/members/al%00ice").status_code == 400
     assert client.get("/posts", {"space": "answers\x00"}).status_code == 400
     assert Client().get("/u/al%00ice").status_code == 400
