@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from haven.audit import selectors
-from haven.core.api import ErrorOut, PageOut, viewer
+from haven.core.api import ErrorOut, PageOut, page_limit, viewer
 from haven.core.pagination import paginate
 
 router = Router(tags=["staff"])
@@ -37,7 +37,7 @@ def audit_log(
     target_type: str = "",
     target_id: int | None = None,
     cursor: str | None = None,
-    limit: int | None = None,
+    limit: int | None = page_limit(),
 ):
     """The append-only audit log, newest first (admins only)."""
     found = selectors.entries(

@@ -3,7 +3,7 @@ from ninja import Router, Status
 
 from haven.chats import actions, selectors
 from haven.chats.schemas import ChatOut, MessageIn, MessageOut, StartChatIn, StartChatOut
-from haven.core.api import ErrorOut, PageOut, viewer
+from haven.core.api import ErrorOut, PageOut, page_limit, viewer
 from haven.members.selectors import access_member
 
 router = Router(tags=["chats"])
@@ -24,14 +24,14 @@ def start_chat(request: HttpRequest, payload: StartChatIn):
 
 
 @router.get("/chats", response={200: PageOut[ChatOut], **ERRORS})
-def list_chats(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+def list_chats(request: HttpRequest, cursor: str | None = None, limit: int | None = page_limit()):
     """My chats, most recent first, with the last message and my unread count."""
     return selectors.chats_of(viewer(request), cursor=cursor, limit=limit)
 
 
 @router.get("/chats/{chat_id}/messages", response={200: PageOut[MessageOut], **ERRORS})
 def list_messages(
-    request: HttpRequest, chat_id: int, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest, chat_id: int, cursor: str | None = None, limit: int | None = page_limit()
 ):
     """Messages newest first; reading the first page marks the chat read."""
     member = viewer(request)

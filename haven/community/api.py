@@ -13,7 +13,7 @@ from haven.community.schemas import (
     ShareIn,
     ShareOut,
 )
-from haven.core.api import OPTIONAL, ErrorOut, PageOut, viewer
+from haven.core.api import OPTIONAL, ErrorOut, PageOut, page_limit, viewer
 from haven.core.errors import Invalid
 from haven.members.selectors import access_member
 
@@ -23,7 +23,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 @router.get("/posts", auth=OPTIONAL, response={200: PageOut[PostOut], **ERRORS})
 def list_posts(
-    request: HttpRequest, space: str, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest, space: str, cursor: str | None = None, limit: int | None = page_limit()
 ):
     """Posts in one space (`answers`, `notebook` or `discussions`), newest first."""
     if space not in Space.values:
@@ -58,7 +58,7 @@ def delete_post(request: HttpRequest, post_id: int):
     "/posts/{post_id}/comments", auth=OPTIONAL, response={200: PageOut[CommentOut], **ERRORS}
 )
 def list_comments(
-    request: HttpRequest, post_id: int, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest, post_id: int, cursor: str | None = None, limit: int | None = page_limit()
 ):
     """Top-level comments oldest first, each with its replies."""
     post = selectors.access_post(viewer(request), post_id)
@@ -110,7 +110,7 @@ def get_share(request: HttpRequest, share_id: int):
     "/timeline/{share_id}/comments", auth=OPTIONAL, response={200: PageOut[CommentOut], **ERRORS}
 )
 def list_share_comments(
-    request: HttpRequest, share_id: int, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest, share_id: int, cursor: str | None = None, limit: int | None = page_limit()
 ):
     """Top-level comments on a share oldest first, each with its replies."""
     share = selectors.access_share(viewer(request), share_id)
@@ -141,7 +141,7 @@ def delete_share(request: HttpRequest, share_id: int):
     "/members/{username}/timeline", auth=OPTIONAL, response={200: PageOut[ShareOut], **ERRORS}
 )
 def member_timeline(
-    request: HttpRequest, username: str, cursor: str | None = None, limit: int | None = None
+    request: HttpRequest, username: str, cursor: str | None = None, limit: int | None = page_limit()
 ):
     """A member's shares, newest first, if their timeline setting lets me see them."""
     owner = access_member(username)
@@ -149,6 +149,6 @@ def member_timeline(
 
 
 @router.get("/feed", response={200: PageOut[ShareOut], **ERRORS})
-def feed(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+def feed(request: HttpRequest, cursor: str | None = None, limit: int | None = page_limit()):
     """My home feed: my own shares and my friends', newest first."""
     return selectors.feed_for(viewer(request), cursor=cursor, limit=limit)

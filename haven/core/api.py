@@ -6,9 +6,10 @@ import hashlib
 import json
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
@@ -32,6 +33,17 @@ class ErrorOut(Schema):
 class PageOut(Schema, Generic[T]):
     items: list[T]
     next: str | None = None
+
+
+def page_limit() -> Any:
+    """The `limit` query parameter of every list: out of range is a 400 naming `limit`."""
+    return Query(
+        None,
+        ge=1,
+        le=settings.HAVEN_MAX_PAGE_SIZE,
+        description=f"Items per page, 1 to {settings.HAVEN_MAX_PAGE_SIZE} "
+        f"(default {settings.HAVEN_PAGE_SIZE}).",
+    )
 
 
 class BearerAuth(HttpBearer):

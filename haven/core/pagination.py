@@ -56,10 +56,15 @@ def _after(names: list[str], values: list[Any], descending: bool) -> Q:
     return condition
 
 
-def clamp_limit(limit: int | None) -> int:
-    if not limit:
+def page_size(limit: int | None) -> int:
+    """The page size asked for, or the default; out of range is refused, never clamped
+    (a client asking for a million rows should learn the limit, not get a silent 100)."""
+    if limit is None:
         return settings.HAVEN_PAGE_SIZE
-    return max(1, min(int(limit), settings.HAVEN_MAX_PAGE_SIZE))
+    if not 1 <= limit <= settings.HAVEN_MAX_PAGE_SIZE:
+        message = f"Choose a limit from 1 to {settings.HAVEN_MAX_PAGE_SIZE}."
+        raise Invalid.field("limit", message)
+    return limit
 
 
 def paginate(
@@ -73,7 +78,7 @@ def paginate(
     descending = order[0].startswith("-")
     names = [name.lstrip("-") for name in order]
     fields = [queryset.model._meta.get_field(name) for name in names]
-    size = clamp_limit(limit)
+    size = page_size(limit)
     queryset = queryset.order_by(*order)
     if cursor:
         queryset = queryset.filter(_after(names, _decode(cursor, fields), descending))

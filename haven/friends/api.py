@@ -3,7 +3,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from haven.core.api import ErrorOut, PageOut, viewer
+from haven.core.api import ErrorOut, PageOut, page_limit, viewer
 from haven.friends import actions, selectors
 from haven.friends.schemas import FriendOut, FriendRequestIn, FriendRequestOut
 from haven.members.selectors import access_member
@@ -28,7 +28,7 @@ def list_requests(
     request: HttpRequest,
     direction: Literal["incoming", "outgoing"] = "incoming",
     cursor: str | None = None,
-    limit: int | None = None,
+    limit: int | None = page_limit(),
 ):
     """Pending requests: `direction=incoming` (to me) or `outgoing` (from me)."""
     pick = selectors.outgoing_requests if direction == "outgoing" else selectors.incoming_requests
@@ -55,7 +55,7 @@ def cancel(request: HttpRequest, request_id: int):
 
 
 @router.get("/me/friends", response={200: PageOut[FriendOut], **ERRORS})
-def my_friends(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+def my_friends(request: HttpRequest, cursor: str | None = None, limit: int | None = page_limit()):
     return selectors.friends_of(viewer(request), cursor=cursor, limit=limit)
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from haven.core.api import OPTIONAL, ErrorOut, PageOut, viewer
+from haven.core.api import OPTIONAL, ErrorOut, PageOut, page_limit, viewer
 from haven.core.errors import Invalid, Refused
 from haven.core.pagination import paginate
 from haven.core.ratelimit import client_ip
@@ -69,7 +69,7 @@ def edit_me(request: HttpRequest, payload: ProfileIn):
 
 
 @router.get("/me/tokens", response={200: PageOut[TokenOut], **ERRORS})
-def list_tokens(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+def list_tokens(request: HttpRequest, cursor: str | None = None, limit: int | None = page_limit()):
     return paginate(selectors.tokens_of(viewer(request)), cursor=cursor, limit=limit)
 
 
@@ -91,7 +91,7 @@ def search(
     q: str = "",
     language: str = "",
     cursor: str | None = None,
-    limit: int | None = None,
+    limit: int | None = page_limit(),
 ):
     """Find members by username or display name (`q`, any case, contains) and by a
     language they speak or learn (`language`, e.g. `ja`). Only members who appear in

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from haven.community import selectors as community
 from haven.core.errors import HavenError, Invalid, NotFound
 from haven.core.ratelimit import RateLimited, client_ip
-from haven.core.web import add_errors, confirm, cursor_of
+from haven.core.web import act_on_form, add_errors, confirm, cursor_of, with_headers
 from haven.friends.selectors import relationship
 from haven.members import actions, selectors, staffing
 from haven.members.forms import ProfileForm, SigninForm, SignupForm, TokenForm
@@ -27,19 +27,22 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("community:home")
     form = SignupForm(request.POST or None)
+    status, headers = 200, {}
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create():
             actions.throttle_sign_up(address=client_ip(request))
-            member = actions.sign_up(**form.cleaned_data)
-        except (Invalid, RateLimited) as exc:
-            add_errors(form, exc)
-        else:
+            return actions.sign_up(**form.cleaned_data)
+
+        member, status, headers = act_on_form(form, create)
+        if member is not None:
             login(request, member, backend="haven.members.standing.StandingBackend")
             messages.success(request, f"Welcome to Haven, {member.name}!")
             return redirect("community:home")
-    return render(
-        request, "members/signup.html", {"form": form}, status=400 if form.errors else 200
-    )
+    if form.errors and status == 200:
+        status = 400
+    response = render(request, "members/signup.html", {"form": form}, status=status)
+    return with_headers(response, headers)
 
 
 class SigninView(LoginView):

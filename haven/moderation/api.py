@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from haven.core.api import ErrorOut, PageOut, viewer
+from haven.core.api import ErrorOut, PageOut, page_limit, viewer
 from haven.moderation import enforcement, selectors
 from haven.moderation.dashboard import dashboard
 from haven.moderation.schemas import (
@@ -39,7 +39,7 @@ def list_cases(
     category: str | None = None,
     assigned: str | None = None,
     cursor: str | None = None,
-    limit: int | None = None,
+    limit: int | None = page_limit(),
 ):
     """The moderation queue: cases by priority, highest first. `status`: open (default),
     closed, or empty for all; `category`: a policy slug any signal names; `assigned`:
@@ -90,7 +90,7 @@ def list_appeals(
     request: HttpRequest,
     status: str = "pending",
     cursor: str | None = None,
-    limit: int | None = None,
+    limit: int | None = page_limit(),
 ):
     """Appeals, oldest first (`status`: pending, upheld, overturned). Moderators and admins."""
     return selectors.appeals(viewer(request), status=status, cursor=cursor, limit=limit)

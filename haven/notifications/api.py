@@ -3,7 +3,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from haven.core.api import ErrorOut, PageOut, viewer
+from haven.core.api import ErrorOut, PageOut, page_limit, viewer
 from haven.notifications import actions, selectors
 
 router = Router(tags=["notifications"])
@@ -23,7 +23,9 @@ class ReadOut(Schema):
 
 
 @router.get("/notifications", response={200: PageOut[NotificationOut], 401: ErrorOut})
-def list_notifications(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+def list_notifications(
+    request: HttpRequest, cursor: str | None = None, limit: int | None = page_limit()
+):
     """Your notifications, newest first: staff decisions on your reports and your account,
     replies to your support tickets."""
     return selectors.notifications_of(viewer(request), cursor=cursor, limit=limit)

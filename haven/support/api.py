@@ -5,7 +5,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from haven.core.api import ErrorOut, PageOut, viewer
+from haven.core.api import ErrorOut, PageOut, page_limit, viewer
 from haven.safety.reports import EvidenceRef
 from haven.support import actions, selectors
 from haven.support.schemas import (
@@ -44,7 +44,7 @@ def file_ticket(request: HttpRequest, payload: TicketIn):
 
 
 @router.get("/support/tickets", response={200: PageOut[TicketOut], **ERRORS})
-def my_tickets(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+def my_tickets(request: HttpRequest, cursor: str | None = None, limit: int | None = page_limit()):
     """Tickets I wrote, most recently active first, each with its status: `new`, `open`,
     `waiting` (support answered and waits on you) or `resolved`."""
     return selectors.tickets_of(viewer(request), cursor=cursor, limit=limit)
@@ -77,7 +77,7 @@ def inbox(
     topic: TicketTopic | None = None,
     assigned: Literal["me", "none"] | None = None,
     cursor: str | None = None,
-    limit: int | None = None,
+    limit: int | None = page_limit(),
 ):
     """The ticket inbox, most recently active first. Filter by `status`, `topic`, and
     `assigned` (`me`: assigned to me; `none`: unassigned). Support staff only (403).

@@ -45,6 +45,16 @@ def test_sign_up_refuses_a_weak_password_and_a_bad_username():
     assert not Member.objects.filter(email="newbie@example.org").exists()
 
 
+def test_sign_up_page_says_429_with_retry_after_when_throttled(monkeypatch):
+    monkeypatch.setattr("haven.members.actions.SIGN_UPS", (1, 3600))
+    assert Client().post("/signup", SIGNUP).status_code == 302
+    response = Client().post("/signup", {**SIGNUP, "username": "second", "email": "s@example.org"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert "Too many new accounts from here" in response.content.decode()
+    assert not Member.objects.filter(username="second").exists()
+
+
 def test_signing_in_and_out(alice):
     browser = Client()
     response = browser.post("/signin", {"username": "Alice", "password": PASSWORD})

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from haven.core.api import ErrorOut, PageOut, viewer
+from haven.core.api import ErrorOut, PageOut, page_limit, viewer
 from haven.members.schemas import MemberBrief
 from haven.members.selectors import access_member
 from haven.safety import blocks
@@ -28,7 +28,7 @@ class BlockOut(Schema):
 
 
 @router.get("/me/blocks", response={200: PageOut[BlockOut], **ERRORS})
-def list_blocks(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+def list_blocks(request: HttpRequest, cursor: str | None = None, limit: int | None = page_limit()):
     """The members I block, newest first."""
     return blocks.blocks_of(viewer(request), cursor, limit=limit)
 

@@ -6,7 +6,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from haven.core.api import ErrorOut, PageOut, viewer
+from haven.core.api import ErrorOut, PageOut, page_limit, viewer
 from haven.members.selectors import access_member
 from haven.safety import reports
 from haven.safety.reports import EvidenceRef
@@ -96,7 +96,7 @@ def file_report(request: HttpRequest, payload: ReportIn):
 
 
 @router.get("/me/reports", response={200: PageOut[ReportOut], **ERRORS})
-def my_reports(request: HttpRequest, cursor: str | None = None, limit: int | None = None):
+def my_reports(request: HttpRequest, cursor: str | None = None, limit: int | None = page_limit()):
     """Reports I filed, newest first, each with its status and outcome."""
     return reports.reports_of(viewer(request), cursor=cursor, limit=limit)
 
