@@ -199,6 +199,7 @@ HAVEN_FLAG_HIDE_THRESHOLD = float(os.environ.get("HAVEN_FLAG_HIDE_THRESHOLD", "3
 HAVEN_FLAGS_PER_HOUR = int(os.environ.get("HAVEN_FLAGS_PER_HOUR", "30"))
 HAVEN_REPORTS_PER_HOUR = int(os.environ.get("HAVEN_REPORTS_PER_HOUR", "10"))
 HAVEN_UPLOADS_PER_HOUR = int(os.environ.get("HAVEN_UPLOADS_PER_HOUR", "30"))
+HAVEN_UPLOAD_MAX_PIXELS = int(os.environ.get("HAVEN_UPLOAD_MAX_PIXELS", "16000000"))
 HAVEN_TICKETS_PER_HOUR = int(os.environ.get("HAVEN_TICKETS_PER_HOUR", "10"))
 # Automated protection (haven.automod.detectors): patterns that raise a case for staff.
 HAVEN_SPAM_RECIPIENTS = int(os.environ.get("HAVEN_SPAM_RECIPIENTS", "10"))

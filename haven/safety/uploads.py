@@ -26,7 +26,6 @@ from haven.members.roles import role_of
 from haven.safety.models import Upload
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 
 # Pillow format name -> (content type, extension, save options).
 FORMATS: dict[str, tuple[str, str, dict]] = {
@@ -76,8 +75,14 @@ def _too_large_bytes() -> TooLarge:
     return TooLarge(message, fields={"file": [message]})
 
 
+def max_pixels() -> int:
+    """HAVEN_UPLOAD_MAX_PIXELS: a phone screenshot is 2–4 MP; 16 MP (the default) is a
+    4K × 4K canvas, decoded in at most 64 MB."""
+    return settings.HAVEN_UPLOAD_MAX_PIXELS
+
+
 def _too_many_pixels() -> TooLarge:
-    message = f"Images may be at most {MAX_PIXELS // 1_000_000} megapixels."
+    message = f"Images may be at most {max_pixels() // 1_000_000} megapixels."
     return TooLarge(message, fields={"file": [message]})
 
 
@@ -102,8 +107,10 @@ def _open(data: bytes) -> Image.Image:
     # Checked on the header, before decoding a single pixel: a small file can
     # declare a huge canvas (a decompression bomb). Pillow's own guard
     # (Image.MAX_IMAGE_PIXELS, raising DecompressionBombError past twice that) is
-    # left at its process-wide default and caught above; this limit is ours.
-    if image.width * image.height > MAX_PIXELS:
+    # left at its process-wide default and caught above; these limits are ours.
+    # That bounds the decode: PNG, JPEG and WebP open in modes of at most 4 bytes a
+    # pixel (16-bit PNGs are read as 8-bit RGB/RGBA), so 16 MP is at most 64 MB.
+    if image.width * image.height > max_pixels():
         raise _too_many_pixels()
     return image
 
