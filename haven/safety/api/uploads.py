@@ -40,8 +40,9 @@ class UploadOut(Schema):
 @router.post("/uploads", response={201: UploadOut, **ERRORS})
 def upload_image(request: HttpRequest, file: File[UploadedFile]):
     """Upload a screenshot (multipart field `file`): PNG, JPEG or WebP, at most 10 MB and
-    16 megapixels (checked from the header, before decoding). It is re-encoded and stripped of all metadata; attach it to a report
-    with its `id`. Wrong type 415, too large 413, damaged image 400."""
+    16 megapixels (checked from the header, before decoding). It is re-encoded and
+    stripped of all metadata; attach it to a report with its `id`. Wrong type 415, too
+    large 413, damaged image 400."""
     return Status(201, store_upload(actor=viewer(request), file=file))
 
 
