@@ -200,6 +200,13 @@ HAVEN_FLAGS_PER_HOUR = int(os.environ.get("HAVEN_FLAGS_PER_HOUR", "30"))
 HAVEN_REPORTS_PER_HOUR = int(os.environ.get("HAVEN_REPORTS_PER_HOUR", "10"))
 HAVEN_UPLOADS_PER_HOUR = int(os.environ.get("HAVEN_UPLOADS_PER_HOUR", "30"))
 HAVEN_UPLOAD_MAX_PIXELS = int(os.environ.get("HAVEN_UPLOAD_MAX_PIXELS", "16000000"))
+# How many reverse proxies sit in front of Haven ("1"), or their networks
+# ("10.0.0.0/8,fd00::/8"): only then is X-Forwarded-For read for the client address
+# every rate limit keys on. Empty: REMOTE_ADDR, which behind a proxy is the proxy.
+TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+# Sign-in attempts for one username from all addresses together per 15 minutes,
+# before attempts from browsers that never signed in as that member are slowed.
+HAVEN_SIGN_IN_PER_USERNAME = int(os.environ.get("HAVEN_SIGN_IN_PER_USERNAME", "50"))
 HAVEN_TICKETS_PER_HOUR = int(os.environ.get("HAVEN_TICKETS_PER_HOUR", "10"))
 # Automated protection (haven.automod.detectors): patterns that raise a case for staff.
 HAVEN_SPAM_RECIPIENTS = int(os.environ.get("HAVEN_SPAM_RECIPIENTS", "10"))

@@ -7,10 +7,13 @@ Django cache, so every app server sees the same numbers when REDIS_URL is set.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import ipaddress
 import time
 from contextlib import suppress
 
+from django.conf import settings
 from django.core.cache import cache
 
 from haven.core.errors import HavenError
@@ -49,6 +52,51 @@ def refund(scope: str, key: str, *, window: int) -> None:
         cache.decr(_cache_key(scope, key, window, int(time.time())))
 
 
+@functools.cache
+def _trusted(setting: str) -> int | tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """TRUSTED_PROXIES: a count of proxies in front of Haven, or their networks."""
+    setting = setting.strip()
+    if not setting:
+        return 0
+    if setting.isdigit():
+        return int(setting)
+    return tuple(ipaddress.ip_network(part.strip()) for part in setting.split(",") if part.strip())
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str:
-    """The client's address as the app server sees it (set a proxy to overwrite it)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: REMOTE_ADDR, or behind trusted proxies the address the
+    nearest untrusted hop was seen from in X-Forwarded-For.
+
+    Only what trusted proxies appended is believed: a client can write any
+    X-Forwarded-For it likes, but each proxy appends the peer it saw, so reading
+    from the right and stopping at the first hop that is not a proxy cannot be
+    steered by the client."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = _trusted(settings.TRUSTED_PROXIES)
+    if not trusted:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()] + [remote]
+    if isinstance(trusted, int):
+        # The last `trusted` hops are our proxies; the one before them is the client.
+        candidates = hops[-(trusted + 1) :]
+    else:
+        candidates = []
+        for hop in reversed(hops):
+            candidates.insert(0, hop)
+            address = _address(hop)
+            if address is None or not any(address in network for network in trusted):
+                break
+    # The client is the leftmost candidate that is a real address (a proxy never
+    # appends garbage; a bad value can only be the client's own invention).
+    for hop in candidates:
+        if _address(hop) is not None:
+            return str(_address(hop))
+    return remote

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from haven.core.api import hash_token
 from haven.core.errors import Invalid, NotFound, require_text
-from haven.core.ratelimit import limit
+from haven.core.ratelimit import RateLimited, limit
 from haven.members.languages import LANGUAGES
 from haven.members.models import USERNAME_RULE, ApiToken, Member, MemberLanguage
 
@@ -21,13 +22,31 @@ MAX_TOKENS = 20
 RESERVED_USERNAMES = frozenset({"haven", "system"})
 SIGN_IN_ATTEMPTS = (10, 300)  # per username and address, per 5 minutes
 SIGN_UPS = (20, 3600)  # per address, per hour
+# Past the per-username ceiling (attempts from every address together), attempts from
+# browsers that never signed in as that member are slowed to one per interval.
+SIGN_IN_SLOWED = 10  # seconds
 
 
-def throttle_sign_in(*, username: str, address: str) -> None:
-    """Count a password attempt; refuse with 429 when they come too fast."""
-    hits, window = SIGN_IN_ATTEMPTS
+def throttle_sign_in(*, username: str, address: str, known_device: bool = False) -> None:
+    """Count a password attempt; refuse with 429 when they come too fast.
+
+    The lock is per (username, address), so a stranger's wrong passwords never
+    lock a member out. All addresses together have a larger ceiling per username
+    (HAVEN_SIGN_IN_PER_USERNAME per 15 minutes); past it, attempts are slowed, not
+    stopped, and a known device (see haven.members.devices) is not slowed at all.
+    The message is the same whether or not the account exists."""
+    username = username.strip().lower()
     message = "Too many sign-in attempts. Wait a few minutes and try again."
-    limit("sign-in", f"{username.lower()}|{address}", max_hits=hits, window=window, message=message)
+    hits, window = SIGN_IN_ATTEMPTS
+    limit("sign-in", f"{username}|{address}", max_hits=hits, window=window, message=message)
+    if known_device:
+        return
+    try:
+        ceiling = settings.HAVEN_SIGN_IN_PER_USERNAME
+        limit("sign-in-user", username, max_hits=ceiling, window=900, message=message)
+    except RateLimited:
+        slowed = "Too many sign-in attempts. Wait a few seconds and try again."
+        limit("sign-in-slow", username, max_hits=1, window=SIGN_IN_SLOWED, message=slowed)
 
 
 def throttle_sign_up(*, address: str) -> None:

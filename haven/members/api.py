@@ -1,14 +1,14 @@
 from typing import Literal
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from haven.core.api import OPTIONAL, ErrorOut, PageOut, page_limit, viewer
 from haven.core.errors import Invalid, Refused
 from haven.core.pagination import paginate
 from haven.core.ratelimit import client_ip
-from haven.members import actions, selectors, staffing
+from haven.members import actions, devices, selectors, staffing
 from haven.members.roles import role_of
 from haven.members.schemas import (
     MemberBrief,
@@ -43,10 +43,14 @@ def signup(request: HttpRequest, payload: SignupIn):
 
 
 @router.post("/auth/token", auth=None, response={201: NewTokenOut, **LIMITED})
-def issue_token(request: HttpRequest, payload: TokenRequestIn):
+def issue_token(request: HttpRequest, response: HttpResponse, payload: TokenRequestIn):
     """Exchange a username and password for a new bearer token. Rate limited (429).
     A suspended or removed account is refused with 403 `account_barred`."""
-    actions.throttle_sign_in(username=payload.username, address=client_ip(request))
+    actions.throttle_sign_in(
+        username=payload.username,
+        address=client_ip(request),
+        known_device=devices.is_known(request, payload.username),
+    )
     member = authenticate(request, username=payload.username.lower(), password=payload.password)
     if member is None:
         barred = barred_by_standing(payload.username, payload.password)
@@ -54,6 +58,7 @@ def issue_token(request: HttpRequest, payload: TokenRequestIn):
             raise Refused(sign_in_refusal(barred), code="account_barred")
         raise Invalid("Wrong username or password.", code="bad_credentials")
     token, secret = actions.create_token(actor=member, name=payload.name)
+    devices.remember(response, member.username)  # a client that keeps cookies is known next time
     return Status(201, _token_out(token, secret))
 
 

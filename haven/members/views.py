@@ -14,7 +14,7 @@ from haven.core.errors import HavenError, Invalid, NotFound
 from haven.core.ratelimit import RateLimited, client_ip
 from haven.core.web import act_on_form, add_errors, confirm, cursor_of, with_headers
 from haven.friends.selectors import relationship
-from haven.members import actions, selectors, staffing
+from haven.members import actions, devices, selectors, staffing
 from haven.members.forms import ProfileForm, SigninForm, SignupForm, TokenForm
 from haven.members.languages import LANGUAGE_CHOICES
 from haven.members.roles import ROLE_LABELS, role_of
@@ -52,8 +52,11 @@ class SigninView(LoginView):
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
+            username = request.POST.get("username", "")
             actions.throttle_sign_in(
-                username=request.POST.get("username", ""), address=client_ip(request)
+                username=username,
+                address=client_ip(request),
+                known_device=devices.is_known(request, username),
             )
         except RateLimited as exc:
             form = self.get_form()
@@ -63,6 +66,9 @@ class SigninView(LoginView):
             response["Retry-After"] = exc.headers["Retry-After"]
             return response
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        return devices.remember(super().form_valid(form), form.get_user().username)
 
     def form_invalid(self, form):
         context = self.get_context_data(form=form)
