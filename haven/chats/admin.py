@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from haven.chats.models import Chat, ChatMembership, Message
+from haven.core.admin import AuditedChanges
 
 
 @admin.register(Chat)
-class ChatAdmin(admin.ModelAdmin):
+class ChatAdmin(AuditedChanges, admin.ModelAdmin):
     list_display = ("id", "member_low", "member_high", "created_at", "last_message_at")
     search_fields = ("member_low__username", "member_high__username")
     raw_id_fields = ("member_low", "member_high", "last_message")
@@ -13,7 +14,7 @@ class ChatAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChatMembership)
-class ChatMembershipAdmin(admin.ModelAdmin):
+class ChatMembershipAdmin(AuditedChanges, admin.ModelAdmin):
     list_display = ("id", "chat", "member", "last_read_message_id")
     search_fields = ("member__username",)
     raw_id_fields = ("chat", "member")
@@ -21,7 +22,7 @@ class ChatMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(AuditedChanges, admin.ModelAdmin):
     list_display = ("id", "chat", "sender", "short_body", "created_at")
     search_fields = ("body", "sender__username")
     raw_id_fields = ("chat", "sender")

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from haven.community.models import Comment, Post, Share
+from haven.core.admin import AuditedChanges
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(AuditedChanges, admin.ModelAdmin):
     list_display = ("id", "space", "title", "author", "language", "comment_count", "created_at")
     list_filter = ("space", "language")
     search_fields = ("title", "body", "author__username")
@@ -15,7 +16,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(AuditedChanges, admin.ModelAdmin):
     list_display = ("id", "post", "author", "parent", "short_body", "created_at")
     search_fields = ("body", "author__username")
     raw_id_fields = ("post", "author", "parent")
@@ -28,7 +29,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Share)
-class ShareAdmin(admin.ModelAdmin):
+class ShareAdmin(AuditedChanges, admin.ModelAdmin):
     list_display = ("id", "author", "short_text", "post", "created_at")
     search_fields = ("text", "author__username")
     raw_id_fields = ("author", "post")

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from haven.core.admin import AuditedChanges
 from haven.friends.models import FriendRequest, Friendship
 
 
 @admin.register(FriendRequest)
-class FriendRequestAdmin(admin.ModelAdmin):
+class FriendRequestAdmin(AuditedChanges, admin.ModelAdmin):
     list_display = ("id", "from_member", "to_member", "status", "created_at", "responded_at")
     list_filter = ("status",)
     search_fields = ("from_member__username", "to_member__username")
@@ -14,7 +15,7 @@ class FriendRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Friendship)
-class FriendshipAdmin(admin.ModelAdmin):
+class FriendshipAdmin(AuditedChanges, admin.ModelAdmin):
     list_display = ("id", "member", "friend", "created_at")
     search_fields = ("member__username", "friend__username")
     raw_id_fields = ("member", "friend")

@@ -10,8 +10,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 
 from haven.audit.log import record
+from haven.core.admin import AuditedChanges
 from haven.members.models import ApiToken, Member, MemberLanguage
-from haven.members.roles import rank_of, role_of
+from haven.members.roles import ADMIN, RANKS, rank_of, role_of
 
 # Account state and roles change through Haven's own actions (moderation,
 # role grants), which check rank and write the audit log; in the admin only a
@@ -25,7 +26,7 @@ class MemberLanguageInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(UserAdmin):
+class MemberAdmin(AuditedChanges, UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password", "public_id")}),
         ("Profile", {"fields": ("display_name", "email", "kind", "bio")}),
@@ -44,11 +45,16 @@ class MemberAdmin(UserAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        """Only admins (and superusers) edit accounts here: a member's username and
+        email are how they sign in and get password resets, so an edit by anyone
+        lower is an account-takeover path. Moderators may look (view permission)."""
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or request.user.is_superuser:
+        if request.user.is_superuser:
             return True
-        return rank_of(request.user) > rank_of(obj)
+        if rank_of(request.user) < RANKS[ADMIN]:
+            return False
+        return obj is None or rank_of(request.user) > rank_of(obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
@@ -76,7 +82,7 @@ class MemberAdmin(UserAdmin):
 
 
 @admin.register(MemberLanguage)
-class MemberLanguageAdmin(admin.ModelAdmin):
+class MemberLanguageAdmin(AuditedChanges, admin.ModelAdmin):
     list_display = ("member", "code", "kind")
     list_filter = ("kind", "code")
     search_fields = ("member__username",)
@@ -85,7 +91,7 @@ class MemberLanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedChanges, admin.ModelAdmin):
     """Tokens are made by `create_token` (the secret is shown once, to its owner);
     here they can only be inspected, and revoked by setting `revoked_at`."""
 
