@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from haven.audit.log import record
 from haven.members.roles import RANKS, rank_of
 
 
@@ -55,8 +56,6 @@ class AuditedChanges:
         }
 
     def save_model(self, request, obj, form, change) -> None:
-        from haven.audit.log import record
-
         concrete = {field.name for field in obj._meta.concrete_fields}
         changed = [name for name in form.changed_data if name in concrete] if change else []
         super().save_model(request, obj, form, change)
@@ -76,25 +75,15 @@ class AuditedChanges:
             if field.name not in self.SECRET_FIELDS
         }
 
-    def delete_model(self, request, obj) -> None:
-        from haven.audit.log import record
+    def _record_delete(self, request, obj) -> None:
+        snapshot = self._snapshot(obj)
+        record(actor=request.user, event="admin_delete", snapshot=snapshot, **self._target(obj))
 
-        record(
-            actor=request.user,
-            event="admin_delete",
-            snapshot=self._snapshot(obj),
-            **self._target(obj),
-        )
+    def delete_model(self, request, obj) -> None:
+        self._record_delete(request, obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
-        from haven.audit.log import record
-
         for obj in queryset:
-            record(
-                actor=request.user,
-                event="admin_delete",
-                snapshot=self._snapshot(obj),
-                **self._target(obj),
-            )
+            self._record_delete(request, obj)
         super().delete_queryset(request, queryset)

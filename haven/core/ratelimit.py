@@ -96,7 +96,7 @@ def client_ip(request) -> str:
                 break
     # The client is the leftmost candidate that is a real address (a proxy never
     # appends garbage; a bad value can only be the client's own invention).
-    for hop in candidates:
-        if _address(hop) is not None:
-            return str(_address(hop))
+    for address in map(_address, candidates):
+        if address is not None:
+            return str(address)
     return remote

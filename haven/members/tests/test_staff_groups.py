@@ -103,3 +103,13 @@ def test_nobody_adds_members_or_tokens_through_django_admin(ada, web):
     assert browser.get("/admin/members/member/add/").status_code == 403
     assert browser.get("/admin/members/apitoken/add/").status_code == 403
     assert make_member("dave").username == "dave"  # accounts come from sign-up
+
+
+def test_an_admins_delete_in_django_admin_is_audited_with_a_snapshot(ada, alice, web):
+    from haven.community.actions import create_post
+
+    post = create_post(actor=alice, space="answers", title="A question", body="Body")
+    response = web(ada).post(f"/admin/community/post/{post.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(event="admin_delete", target_type="post", target_id=post.pk)
+    assert entry.actor == ada and entry.snapshot["title"] == "A question"
