@@ -208,6 +208,12 @@ TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
 # before attempts from browsers that never signed in as that member are slowed.
 HAVEN_SIGN_IN_PER_USERNAME = int(os.environ.get("HAVEN_SIGN_IN_PER_USERNAME", "50"))
 HAVEN_TICKETS_PER_HOUR = int(os.environ.get("HAVEN_TICKETS_PER_HOUR", "10"))
+# Contact limits for every member (haven.safety.limits); friends more loosely.
+HAVEN_MESSAGES_PER_MINUTE = int(os.environ.get("HAVEN_MESSAGES_PER_MINUTE", "20"))
+HAVEN_FRIEND_MESSAGES_PER_MINUTE = int(os.environ.get("HAVEN_FRIEND_MESSAGES_PER_MINUTE", "60"))
+HAVEN_NEW_CHATS_PER_HOUR = int(os.environ.get("HAVEN_NEW_CHATS_PER_HOUR", "10"))
+HAVEN_FRIEND_NEW_CHATS_PER_HOUR = int(os.environ.get("HAVEN_FRIEND_NEW_CHATS_PER_HOUR", "30"))
+HAVEN_FRIEND_REQUESTS_PER_HOUR = int(os.environ.get("HAVEN_FRIEND_REQUESTS_PER_HOUR", "20"))
 # Automated protection (haven.automod.detectors): patterns that raise a case for staff.
 HAVEN_SPAM_RECIPIENTS = int(os.environ.get("HAVEN_SPAM_RECIPIENTS", "10"))
 HAVEN_SPAM_WINDOW_HOURS = int(os.environ.get("HAVEN_SPAM_WINDOW_HOURS", "24"))

@@ -157,6 +157,8 @@ class Server:
             "DATABASE_URL": database_url(),
             "HAVEN_FLAGS_PER_HOUR": "1000000000",
             "HAVEN_REPORTS_PER_HOUR": "1000000000",
+            "HAVEN_MESSAGES_PER_MINUTE": "1000000000",
+            "HAVEN_FRIEND_MESSAGES_PER_MINUTE": "1000000000",
             "ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "ERROR",
         }

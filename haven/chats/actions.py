@@ -10,7 +10,7 @@ from django.db.models import Max
 from haven.automod import detectors
 from haven.chats.models import MESSAGE_MAX, Chat, ChatMembership, Message
 from haven.core.errors import Refused, require_text
-from haven.safety import policies
+from haven.safety import limits, policies
 
 
 def _body(body: str) -> str:
@@ -52,10 +52,16 @@ def start_chat(*, actor, target, body: str) -> tuple[Chat, Message]:
     decision = policies.can_start_chat(actor, target)
     decision.enforce()
     body = _body(body)
-    counted = (
+    new_chat = (
+        limits.counted(actor, "chat", friends=decision.friends)
+        if decision.new_chat
+        else nullcontext()
+    )
+    new_contact = (
         detectors.new_contact(actor, what="a new chat") if decision.new_contact else nullcontext()
     )
-    with counted, transaction.atomic():
+    message = limits.counted(actor, "message", friends=decision.friends)
+    with new_chat, new_contact, message, transaction.atomic():
         chat = _chat_between(actor, target)
         policies.can_message(actor, _with_members(chat)).enforce()
         return chat, _post(chat, actor, body)
@@ -68,9 +74,10 @@ def _with_members(chat: Chat) -> Chat:
 
 
 def send_message(*, actor, chat: Chat, body: str) -> Message:
-    policies.can_message(actor, chat).enforce()
+    decision = policies.can_message(actor, chat)
+    decision.enforce()
     body = _body(body)
-    with transaction.atomic():
+    with limits.counted(actor, "message", friends=decision.friends), transaction.atomic():
         return _post(chat, actor, body)
 
 

@@ -13,9 +13,12 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 @router.post("/chats", response={201: StartChatOut, **ERRORS, 429: ErrorOut})
 def start_chat(request: HttpRequest, payload: StartChatIn):
     """Send a first message to a member; reuses the existing chat with them if there is one.
-    An account younger than `HAVEN_NEW_ACCOUNT_DAYS` may start chats with at most
-    `HAVEN_NEW_ACCOUNT_CONTACTS` non-friends (together with its friend requests) a day:
-    429 with `Retry-After` past that."""
+    Every member may open `HAVEN_NEW_CHATS_PER_HOUR` (10) new chats an hour with members
+    who aren't friends and `HAVEN_FRIEND_NEW_CHATS_PER_HOUR` (30) with friends; the
+    message counts toward the message limits (see POST /chats/{chat_id}/messages). An
+    account younger than `HAVEN_NEW_ACCOUNT_DAYS` may also start chats with at most
+    `HAVEN_NEW_ACCOUNT_CONTACTS` non-friends (together with its friend requests) a day.
+    Past any limit: 429 with `Retry-After` (seconds) and nothing sent."""
     member = viewer(request)
     chat, message = actions.start_chat(
         actor=member, target=access_member(payload.username), body=payload.body
@@ -51,8 +54,11 @@ def delete_message(request: HttpRequest, chat_id: int, message_id: int):
     return Status(204, None)
 
 
-@router.post("/chats/{chat_id}/messages", response={201: MessageOut, **ERRORS})
+@router.post("/chats/{chat_id}/messages", response={201: MessageOut, **ERRORS, 429: ErrorOut})
 def send_message(request: HttpRequest, chat_id: int, payload: MessageIn):
+    """Send a message in one of my chats. Every member may send
+    `HAVEN_MESSAGES_PER_MINUTE` (20) messages a minute to members who aren't friends and
+    `HAVEN_FRIEND_MESSAGES_PER_MINUTE` (60) to friends: 429 with `Retry-After` past that."""
     member = viewer(request)
     chat = selectors.access_chat(member, chat_id)
     return Status(201, actions.send_message(actor=member, chat=chat, body=payload.body))

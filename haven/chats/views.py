@@ -50,13 +50,18 @@ def send(request: HttpRequest, chat_id: int) -> HttpResponse:
             )
         except HavenError as exc:
             add_errors(form, exc)
+            status, headers = exc.status, exc.headers
         else:
             if request.htmx:
                 return render(request, "chats/sent.html", {"m": message, "form": MessageForm()})
             return redirect("chats:chat", chat.pk)
+    else:
+        status, headers = 400, {}
     if request.htmx:
-        return render(request, "chats/sent.html", {"form": form}, status=400)
-    return _chat_page(request, chat, form, status=400)
+        page = render(request, "chats/sent.html", {"form": form}, status=status)
+    else:
+        page = _chat_page(request, chat, form, status=status)
+    return with_headers(page, headers)
 
 
 @login_required

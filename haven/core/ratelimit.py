@@ -34,12 +34,11 @@ def limit(scope: str, key: str, *, max_hits: int, window: int, message: str) -> 
     now = int(time.time())
     window_start = now - now % window
     cache_key = _cache_key(scope, key, window, now)
-    cache.add(cache_key, 0, timeout=window + 1)
-    try:
+    try:  # one round trip on every hit but a window's first
         hits = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, timeout=window + 1)
-        hits = 1
+    except ValueError:  # the window's first hit (or its counter was evicted); unless
+        # another request started the window meanwhile, this one is its first
+        hits = 1 if cache.add(cache_key, 1, timeout=window + 1) else cache.incr(cache_key)
     if hits > max_hits:
         retry_after = window_start + window - now
         raise RateLimited(message, headers={"Retry-After": str(max(retry_after, 1))})

@@ -8,7 +8,7 @@ from django.utils import timezone
 from haven.automod import detectors
 from haven.core.errors import Conflict, Invalid, NotFound
 from haven.friends.models import FriendRequest, Friendship
-from haven.safety import policies
+from haven.safety import limits, policies
 
 Status = FriendRequest.Status
 
@@ -29,7 +29,11 @@ def _close(request: FriendRequest, status: str) -> FriendRequest:
 def send_friend_request(*, actor, target) -> FriendRequest:
     """Send a request; if the target already asked the actor, this accepts theirs."""
     policies.can_send_friend_request(actor, target).enforce()
-    with detectors.new_contact(actor, what="a friend request") as contact, transaction.atomic():
+    with (
+        limits.counted(actor, "friend_request") as counted,
+        detectors.new_contact(actor, what="a friend request") as contact,
+        transaction.atomic(),
+    ):
         if Friendship.objects.filter(member=actor, friend=target).exists():
             raise Conflict("You are already friends.", code="already_friends")
         theirs = (
@@ -38,7 +42,8 @@ def send_friend_request(*, actor, target) -> FriendRequest:
             .first()
         )
         if theirs is not None:
-            contact.refund()  # accepting their request contacts nobody new
+            counted.refund()  # accepting their request contacts nobody new
+            contact.refund()
             _befriend(actor, target)
             return _close(theirs, Status.ACCEPTED)
         try:

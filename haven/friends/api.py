@@ -15,8 +15,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 @router.post("/friend-requests", response={201: FriendRequestOut, **ERRORS, 429: ErrorOut})
 def send_request(request: HttpRequest, payload: FriendRequestIn):
     """Ask a member to be friends. If they already asked you, this accepts their request.
-    A new account's requests count toward its daily limit on contacting non-friends
-    (see POST /chats): 429 with `Retry-After` past it."""
+    Every member may send `HAVEN_FRIEND_REQUESTS_PER_HOUR` (20) requests an hour, and a
+    new account's requests also count toward its daily limit on contacting non-friends
+    (see POST /chats): 429 with `Retry-After` past either."""
     return Status(
         201,
         actions.send_friend_request(actor=viewer(request), target=access_member(payload.username)),

@@ -59,6 +59,10 @@ class Decision:
     # Allowed, and the first contact with a member who isn't a friend (a new chat):
     # new accounts may make only so many a day (haven.automod.detectors).
     new_contact: bool = False
+    # Allowed: the two are friends (contact limits are looser, haven.safety.limits),
+    # and whether this opens a chat that doesn't exist yet.
+    friends: bool = False
+    new_chat: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -117,25 +121,29 @@ def can_start_chat(actor, target) -> Decision:
     if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
         return Decision(False, CANNOT_CHAT)
     if row["chatting"]:
-        return ALLOW  # a message in an existing chat: allowed even while restricted
+        # A message in an existing chat: allowed even while restricted.
+        return Decision(True, friends=row["friends"])
     _not_restricted(actor)
     setting = row["who_can_chat"]
     if row["friends"] and setting in (ChatPrivacy.EVERYONE, ChatPrivacy.FRIENDS):
-        return ALLOW
+        return Decision(True, friends=True, new_chat=True)
     if setting == ChatPrivacy.EVERYONE:
-        return Decision(True, new_contact=True)
+        return Decision(True, new_contact=True, new_chat=True)
     return Decision(False, CANNOT_CHAT)
 
 
 def can_message(actor, chat) -> Decision:
     """`chat` must already be one the actor belongs to (see chats.selectors.access_chat).
-    One query: the other member's account state and a block either way."""
+    One query: the other member's account state, a block either way and whether the
+    two are friends (for the contact limits)."""
     _signed_in(actor)
     other_id = chat.member_high_id if actor.pk == chat.member_low_id else chat.member_low_id
-    row = _about(other_id, **_blocked_either_way(actor.pk, other_id))
+    row = _about(
+        other_id, **_blocked_either_way(actor.pk, other_id), friends=friends(actor.pk, other_id)
+    )
     if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
         return Decision(False, CANNOT_MESSAGE)
-    return ALLOW
+    return Decision(True, friends=row["friends"])
 
 
 def can_send_friend_request(actor, target) -> Decision:

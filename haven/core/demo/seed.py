@@ -34,6 +34,7 @@ from haven.members import actions as member_actions
 from haven.members.groups import ensure_staff_groups
 from haven.members.models import Member
 from haven.members.roles import ADMIN
+from haven.safety import limits
 from haven.safety.flags import flag_item
 from haven.safety.reports import EvidenceRef, file_report
 from haven.support.actions import file_ticket
@@ -55,7 +56,7 @@ def seed_demo(*, rng: random.Random | None = None) -> SeedResult:
     """
     rng = rng or random.Random(SEED)
     result = SeedResult()
-    with transaction.atomic():
+    with transaction.atomic(), limits.lifted():
         ensure_staff_groups()
         members = _ensure_members(result)
         _ensure_staff(members)
