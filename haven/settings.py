@@ -207,6 +207,8 @@ TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
 # Sign-in attempts for one username from all addresses together per 15 minutes,
 # before attempts from browsers that never signed in as that member are slowed.
 HAVEN_SIGN_IN_PER_USERNAME = int(os.environ.get("HAVEN_SIGN_IN_PER_USERNAME", "50"))
+# Days the email-verification link stays valid.
+HAVEN_EMAIL_LINK_DAYS = int(os.environ.get("HAVEN_EMAIL_LINK_DAYS", "7"))
 HAVEN_TICKETS_PER_HOUR = int(os.environ.get("HAVEN_TICKETS_PER_HOUR", "10"))
 # Contact limits for every member (haven.safety.limits); friends more loosely.
 HAVEN_MESSAGES_PER_MINUTE = int(os.environ.get("HAVEN_MESSAGES_PER_MINUTE", "20"))

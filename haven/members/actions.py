@@ -7,13 +7,13 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.core.api import hash_token
 from haven.core.errors import Invalid, NotFound, require_text
 from haven.core.ratelimit import RateLimited, limit
+from haven.members.addresses import check_email, send_verification, signup_address_key
 from haven.members.languages import LANGUAGES
 from haven.members.models import USERNAME_RULE, ApiToken, Member, MemberLanguage
 
@@ -74,17 +74,6 @@ def _set_languages(member: Member, *, native: list[str], learning: list[str]) ->
     )
 
 
-def _check_email(email: str) -> str:
-    email = (email or "").strip()
-    if not email:
-        raise Invalid.field("email", "Enter your email address.")
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise Invalid.field("email", "Enter a valid email address.") from exc
-    return email
-
-
 def _check_username(username: str) -> str:
     username = (username or "").strip().lower()
     try:
@@ -105,13 +94,25 @@ def sign_up(
     kind: str = Member.Kind.STUDENT,
     native_languages: list[str] | None = None,
     learning_languages: list[str] | None = None,
+    address: str = "",
+    verified: bool = False,
 ) -> Member:
+    """A new account; `address` is the client's (only its keyed hash is kept), and the
+    link that verifies the email address is sent once the account is stored, unless the
+    address is already known good (`verified`: the demo seed's made-up addresses)."""
     username = _check_username(username)
-    email = _check_email(email)
+    email = check_email(email)
     if kind not in Member.Kind.values:
         raise Invalid.field("kind", "Choose student or teacher.")
     display_name = require_text("display_name", display_name or username, max_length=50)
-    candidate = Member(username=username, email=email, display_name=display_name, kind=kind)
+    candidate = Member(
+        username=username,
+        email=email,
+        display_name=display_name,
+        kind=kind,
+        signup_address=signup_address_key(address),
+        email_verified_at=timezone.now() if verified else None,
+    )
     try:
         validate_password(password, candidate)
     except ValidationError as exc:
@@ -126,6 +127,8 @@ def sign_up(
             _set_languages(
                 candidate, native=native_languages or ["en"], learning=learning_languages or []
             )
+            if not verified:
+                send_verification(candidate)
     except IntegrityError as exc:  # a concurrent sign-up took the name first
         raise taken from exc
     return candidate

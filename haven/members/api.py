@@ -8,9 +8,12 @@ from haven.core.api import OPTIONAL, ErrorOut, PageOut, page_limit, viewer
 from haven.core.errors import Invalid, Refused
 from haven.core.pagination import paginate
 from haven.core.ratelimit import client_ip
-from haven.members import actions, devices, selectors, staffing
+from haven.members import actions, addresses, devices, selectors, staffing
 from haven.members.roles import role_of
 from haven.members.schemas import (
+    EmailChangeIn,
+    EmailOut,
+    EmailVerificationIn,
     MemberBrief,
     MemberOut,
     NewTokenOut,
@@ -35,9 +38,11 @@ def _token_out(token, secret: str) -> dict:
 
 @router.post("/auth/signup", auth=None, response={201: SignupOut, **LIMITED})
 def signup(request: HttpRequest, payload: SignupIn):
-    """Create an account and a first API token (shown only once). Rate limited per address."""
-    actions.throttle_sign_up(address=client_ip(request))
-    member = actions.sign_up(**payload.dict())
+    """Create an account and a first API token (shown only once). Rate limited per address.
+    A link that verifies the email address is emailed (see POST /auth/email-verification)."""
+    address = client_ip(request)
+    actions.throttle_sign_up(address=address)
+    member = actions.sign_up(**payload.dict(), address=address)
     _, secret = actions.create_token(actor=member, name="Sign-up")
     return Status(201, {"member": selectors.access_member(member.username), "token": secret})
 
@@ -71,6 +76,37 @@ def me(request: HttpRequest):
 def edit_me(request: HttpRequest, payload: ProfileIn):
     actions.update_profile(actor=viewer(request), **payload.dict(exclude_unset=True))
     return selectors.access_member(viewer(request).username)
+
+
+@router.get("/me/email", response={200: EmailOut, **ERRORS})
+def my_email(request: HttpRequest):
+    """My email address and whether it is verified."""
+    return viewer(request)
+
+
+@router.put("/me/email", response={200: EmailOut, **LIMITED})
+def change_email(request: HttpRequest, payload: EmailChangeIn):
+    """Change my email address; my current `password` is required (400 on `password` if
+    wrong). The old address is told of the change, the new one gets a verification link
+    and is unverified until it is opened. At most 5 emails an hour (429)."""
+    return addresses.change_email(
+        actor=viewer(request), email=payload.email, password=payload.password
+    )
+
+
+@router.post("/me/email/verification", response={204: None, **LIMITED})
+def resend_verification(request: HttpRequest):
+    """Email the verification link again (409 `already_verified` if it is)."""
+    addresses.resend_verification(actor=viewer(request))
+    return Status(204, None)
+
+
+@router.post("/auth/email-verification", auth=None, response={204: None, **ERRORS})
+def verify_email(request: HttpRequest, payload: EmailVerificationIn):
+    """Verify an email address with the token from the emailed link (the last part of
+    /verify-email/{token}); 400 on `token` when it has expired or isn't valid."""
+    addresses.verify_email(payload.token)
+    return Status(204, None)
 
 
 @router.get("/me/tokens", response={200: PageOut[TokenOut], **ERRORS})

@@ -59,3 +59,10 @@ class ProfileForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=60, help_text="What will use this token, e.g. “my script”.")
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label="New email address")
+    password = forms.CharField(
+        widget=forms.PasswordInput, label="Your password", help_text="To confirm it's you."
+    )

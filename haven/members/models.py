@@ -71,8 +71,23 @@ class Member(AbstractUser):
     removed_at = models.DateTimeField(null=True, blank=True)
     # Part of the session hash: raising it ends every session of this member at once.
     session_epoch = models.PositiveIntegerField(default=0)
+    # Set when the member opens the link Haven emailed to `email` (haven.members.email);
+    # cleared when the address changes. Flags count toward auto-hide only once it is set.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # A keyed hash of the address the account signed up from (never the address):
+    # accounts made from one address within an hour flag as one (haven.safety.flags).
+    signup_address = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     REQUIRED_FIELDS = ["email"]
+
+    class Meta(AbstractUser.Meta):
+        indexes = [
+            models.Index(
+                fields=["signup_address", "date_joined"],
+                name="member_by_signup_address",
+                condition=~models.Q(signup_address=""),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.username

@@ -29,6 +29,26 @@ class MemberOut(MemberBrief):
         return [x.code for x in obj.languages.all() if x.kind == "learning"]
 
 
+class EmailOut(Schema):
+    """My email address (only I see it) and whether I have verified it."""
+
+    email: str
+    email_verified: bool
+
+    @staticmethod
+    def resolve_email_verified(obj) -> bool:
+        return obj.email_verified_at is not None
+
+
+class EmailChangeIn(Schema):
+    email: str
+    password: str
+
+
+class EmailVerificationIn(Schema):
+    token: str
+
+
 class SignupIn(Schema):
     username: str
     email: str

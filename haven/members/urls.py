@@ -13,6 +13,9 @@ urlpatterns = [
     path("settings", views.settings_home, name="settings"),
     path("staff/roles", views.staff_roles, name="staff_roles"),
     path("settings/profile", views.edit_profile, name="edit_profile"),
+    path("settings/email", views.email_settings, name="email"),
+    path("settings/email/verify", views.resend_verification, name="resend_verification"),
+    path("verify-email/<str:token>", views.verify_email, name="verify_email"),
     path("settings/tokens", views.tokens, name="tokens"),
     path("settings/tokens/<int:token_id>/revoke", views.revoke_token, name="revoke_token"),
 ]

@@ -7,15 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haven.community import selectors as community
 from haven.core.errors import HavenError, Invalid, NotFound
 from haven.core.ratelimit import RateLimited, client_ip
 from haven.core.web import act_on_form, add_errors, confirm, cursor_of, with_headers
 from haven.friends.selectors import relationship
-from haven.members import actions, devices, selectors, staffing
-from haven.members.forms import ProfileForm, SigninForm, SignupForm, TokenForm
+from haven.members import actions, addresses, devices, selectors, staffing
+from haven.members.forms import EmailForm, ProfileForm, SigninForm, SignupForm, TokenForm
 from haven.members.languages import LANGUAGE_CHOICES
 from haven.members.roles import ROLE_LABELS, role_of
 from haven.members.search import search_members
@@ -31,13 +31,18 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def create():
-            actions.throttle_sign_up(address=client_ip(request))
-            return actions.sign_up(**form.cleaned_data)
+            address = client_ip(request)
+            actions.throttle_sign_up(address=address)
+            return actions.sign_up(**form.cleaned_data, address=address)
 
         member, status, headers = act_on_form(form, create)
         if member is not None:
             login(request, member, backend="haven.members.standing.StandingBackend")
-            messages.success(request, f"Welcome to Haven, {member.name}!")
+            messages.success(
+                request,
+                f"Welcome to Haven, {member.name}! We emailed a link to {member.email}: "
+                "open it to confirm your address.",
+            )
             return redirect("community:home")
     if form.errors and status == 200:
         status = 400
@@ -145,6 +150,52 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     return render(
         request, "members/edit_profile.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_settings(request: HttpRequest) -> HttpResponse:
+    """See my address and whether it's verified, change it (with my password)."""
+    form = EmailForm(request.POST or None)
+    status, headers = 200, {}
+    if request.method == "POST" and form.is_valid():
+        done, status, headers = act_on_form(
+            form, lambda: addresses.change_email(actor=request.user, **form.cleaned_data)
+        )
+        if done is not None:
+            messages.success(
+                request,
+                f"Your email address is now {done.email}. We emailed a link there to confirm "
+                "it, and told your old address about the change.",
+            )
+            return redirect("members:email")
+    if form.errors and status == 200:
+        status = 400
+    page = render(request, "members/email.html", {"form": form}, status=status)
+    return with_headers(page, headers)
+
+
+@login_required
+@require_POST
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    try:
+        addresses.resend_verification(actor=request.user)
+    except HavenError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"We emailed a new link to {request.user.email}.")
+    return redirect("members:email")
+
+
+@require_GET
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the email: opening it verifies the address, signed in or not."""
+    try:
+        addresses.verify_email(token)
+    except Invalid as exc:
+        context = {"verified": False, "message": exc.fields["token"][0]}
+        return render(request, "members/verify_email.html", context, status=400)
+    return render(request, "members/verify_email.html", {"verified": True})
 
 
 @login_required

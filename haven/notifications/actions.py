@@ -21,6 +21,11 @@ def _email(address: str, subject: str, body: str) -> None:
         log.exception("notification email to %s failed", address)
 
 
+def email_on_commit(address: str, subject: str, body: str) -> None:
+    """Send an email once the caller's transaction commits (never on a rollback)."""
+    transaction.on_commit(lambda: _email(address, subject, body))
+
+
 def notify(member, *, title: str, body: str = "", url: str = "") -> Notification:
     """Store the notification in the caller's transaction; email it once that commits.
 
@@ -30,7 +35,7 @@ def notify(member, *, title: str, body: str = "", url: str = "") -> Notification
     note = Notification.objects.create(member=member, title=title, body=body, url=url)
     if member.email:
         text = body + (f"\n\n{settings.HAVEN_SITE_URL}{url}" if url else "")
-        transaction.on_commit(lambda: _email(member.email, f"Haven: {title}", text))
+        email_on_commit(member.email, f"Haven: {title}", text)
     return note
 
 
