@@ -55,10 +55,10 @@ class AuditedChanges:
             "target_label": str(obj),
         }
 
-    def save_model(self, request, obj, form, change) -> None:
-        concrete = {field.name for field in obj._meta.concrete_fields}
-        changed = [name for name in form.changed_data if name in concrete] if change else []
-        super().save_model(request, obj, form, change)
+    def _record_change(self, request, form) -> None:
+        """An audit row for the fields `form` changed (call after saving it)."""
+        concrete = {field.name for field in form.instance._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in concrete]
         if not changed:
             return
         old, new = {}, {}
@@ -66,7 +66,28 @@ class AuditedChanges:
             secret = name in self.SECRET_FIELDS
             old[name] = "(changed)" if secret else _plain(form.initial.get(name))
             new[name] = "(changed)" if secret else _plain(form.cleaned_data.get(name))
+        obj = form.instance
         record(actor=request.user, event="admin_change", old=old, new=new, **self._target(obj))
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            self._record_change(request, form)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """Inline rows (a member's languages on the member's page) are audited too: an
+        added row with what it holds, a changed one with old and new, a deleted one with
+        its snapshot."""
+        gone = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        for obj in gone:
+            self._record_delete(request, obj)
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.initial_forms:
+            if inline_form.instance not in gone and inline_form.has_changed():
+                self._record_change(request, inline_form)
+        for obj in formset.new_objects:
+            record(actor=request.user, event="admin_add", snapshot=self._snapshot(obj),
+                   **self._target(obj))  # fmt: skip
 
     def _snapshot(self, obj) -> dict:
         return {

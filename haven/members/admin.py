@@ -33,7 +33,9 @@ class MemberAdmin(AuditedChanges, UserAdmin):
         ("Roles and state", {"fields": SUPERUSER_ONLY_FIELDS}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
-    readonly_fields = ("public_id", "last_login", "date_joined")
+    # The email address changes only by its member, with their password (Settings ->
+    # Email), which tells the old address: an edit here would skip both.
+    readonly_fields = ("public_id", "email", "last_login", "date_joined")
     inlines = (MemberLanguageInline,)
     list_display = ("username", "display_name", "kind", "public_id", "is_staff", "is_active")
     list_filter = ("kind", "is_staff", "is_superuser", "is_active", "groups")

@@ -73,6 +73,55 @@ def test_an_admins_edit_in_django_admin_is_audited_with_old_and_new(ada, alice, 
     assert entry.old == {"display_name": "Alice"} and entry.new == {"display_name": "Alice R."}
 
 
+def test_nobody_changes_a_members_email_in_django_admin(ada, alice, web):
+    browser = web(ada)
+    assert b'name="email"' not in browser.get(f"/admin/members/member/{alice.pk}/change/").content
+    form = {"username": "alice", "display_name": "Alice", "email": "evil@example.org"}
+    form |= {"kind": "student", "bio": "", "languages-TOTAL_FORMS": "0"}
+    form |= {"languages-INITIAL_FORMS": "0"}
+    assert browser.post(f"/admin/members/member/{alice.pk}/change/", form).status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.org"
+    assert not AuditEntry.objects.filter(event="admin_change").exists()
+
+
+def _language_forms(alice) -> dict:
+    rows = list(alice.languages.order_by("pk"))
+    form = {"username": "alice", "display_name": "Alice", "kind": "student", "bio": ""}
+    form |= {"languages-TOTAL_FORMS": str(len(rows) + 1), "languages-INITIAL_FORMS": str(len(rows))}
+    for i, row in enumerate(rows):
+        form |= {f"languages-{i}-id": str(row.pk), f"languages-{i}-member": str(alice.pk)}
+        form |= {f"languages-{i}-code": row.code, f"languages-{i}-kind": row.kind}
+    return form
+
+
+def test_an_admins_edits_of_a_members_languages_are_audited(ada, alice, web):
+    native, learning = alice.languages.get(kind="native"), alice.languages.get(kind="learning")
+    form = _language_forms(alice)
+    first, second = (0, 1) if alice.languages.order_by("pk")[0] == native else (1, 0)
+    form[f"languages-{first}-code"] = "de"  # native English becomes German
+    form[f"languages-{second}-DELETE"] = "on"  # no longer learning Japanese
+    form |= {"languages-2-member": str(alice.pk), "languages-2-code": "ko"}
+    form |= {"languages-2-kind": "learning"}
+    response = web(ada).post(f"/admin/members/member/{alice.pk}/change/", form)
+    assert response.status_code == 302, response.content[:3000]
+    assert set(alice.languages.values_list("code", "kind")) == {
+        ("de", "native"),
+        ("ko", "learning"),
+    }
+    entries = AuditEntry.objects.filter(actor=ada, target_type="memberlanguage")
+    changed = entries.get(event="admin_change")
+    assert (changed.target_id, changed.old, changed.new) == (
+        native.pk,
+        {"code": "en"},
+        {"code": "de"},
+    )
+    deleted = entries.get(event="admin_delete")
+    assert (deleted.target_id, deleted.snapshot["code"]) == (learning.pk, "ja")
+    added = entries.get(event="admin_add")
+    assert (added.snapshot["code"], added.snapshot["kind"]) == ("ko", "learning")
+
+
 def test_a_moderator_cannot_change_an_admin_in_django_admin(mia, ada, web):
     browser = web(mia)
     page = browser.get(f"/admin/members/member/{ada.pk}/change/")
