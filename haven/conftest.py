@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from haven.members import actions as member_actions
 from haven.members.models import Member
@@ -45,6 +47,15 @@ def _private_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _flag_weights(settings):
+    """The personas are brand-new accounts, whose flags weigh HAVEN_FLAG_NEWCOMER_WEIGHT
+    (0.1 shipped). Tests about the hide threshold, reporter accuracy and the queue count
+    their flags as members' (1.0); haven/safety/tests/test_flag_weighting.py tests the
+    shipped weighting of newcomers, connected accounts and track records."""
+    settings.HAVEN_FLAG_NEWCOMER_WEIGHT = 1.0
+
+
 def make_member(
     username: str, *, kind: str = "student", native=("en",), learning=("es",), **extra
 ) -> Member:
@@ -60,6 +71,20 @@ def make_member(
     if extra:
         Member.objects.filter(pk=member.pk).update(**extra)
         member.refresh_from_db()
+    return member
+
+
+def establish(member: Member, *, days: int = 30) -> Member:
+    """Make `member` an established account, whose flags weigh their reporter accuracy:
+    joined `days` ago, email verified, and with something written on Haven."""
+    from haven.community.actions import share
+
+    share(actor=member, text="Hello, Haven.")
+    now = timezone.now()
+    Member.objects.filter(pk=member.pk).update(
+        date_joined=now - timedelta(days=days), email_verified_at=now
+    )
+    member.refresh_from_db()
     return member
 
 

@@ -197,6 +197,10 @@ HAVEN_MAX_PAGE_SIZE = 100
 # Flags: summed weights at or past this hide the item pending review (staff flags hide at once).
 HAVEN_FLAG_HIDE_THRESHOLD = float(os.environ.get("HAVEN_FLAG_HIDE_THRESHOLD", "3"))
 HAVEN_FLAGS_PER_HOUR = int(os.environ.get("HAVEN_FLAGS_PER_HOUR", "30"))
+# A flag weighs its reporter's accuracy only from an established account (this old,
+# email verified, something posted or sent); others weigh HAVEN_FLAG_NEWCOMER_WEIGHT.
+HAVEN_FLAG_ESTABLISHED_DAYS = int(os.environ.get("HAVEN_FLAG_ESTABLISHED_DAYS", "7"))
+HAVEN_FLAG_NEWCOMER_WEIGHT = float(os.environ.get("HAVEN_FLAG_NEWCOMER_WEIGHT", "0.1"))
 HAVEN_REPORTS_PER_HOUR = int(os.environ.get("HAVEN_REPORTS_PER_HOUR", "10"))
 HAVEN_UPLOADS_PER_HOUR = int(os.environ.get("HAVEN_UPLOADS_PER_HOUR", "30"))
 HAVEN_UPLOAD_MAX_PIXELS = int(os.environ.get("HAVEN_UPLOAD_MAX_PIXELS", "16000000"))

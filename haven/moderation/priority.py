@@ -60,10 +60,14 @@ def accuracy_of(reporter_ids: Iterable[int]) -> dict[int, float]:
         )
     )
     for row in rows:
-        scores[row["reporter_id"]] = (
-            2.0 * (row["agreed"] + 1) / (row["agreed"] + row["dismissed"] + 2)
-        )
+        scores[row["reporter_id"]] = accuracy(row["agreed"], row["dismissed"])
     return scores
+
+
+def accuracy(agreed: int, dismissed: int) -> float:
+    """A reporter's accuracy from their judged signals: 1.0 with none, towards 2.0 as
+    staff agree, towards 0 as staff dismiss (Laplace-smoothed)."""
+    return 2.0 * (agreed + 1) / (agreed + dismissed + 2)
 
 
 def strikes_of(subject_id: int) -> int:

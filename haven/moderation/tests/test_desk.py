@@ -16,7 +16,7 @@ from haven.audit.log import first_broken
 from haven.audit.models import AuditEntry
 from haven.chats.actions import send_message, start_chat
 from haven.community.actions import add_comment, create_post, share
-from haven.conftest import PASSWORD, make_member
+from haven.conftest import PASSWORD, establish, make_member
 from haven.core.tests.api_helpers import assert_error
 from haven.members.roles import MODERATOR
 from haven.moderation.models import Appeal, Case, Enforcement, Signal
@@ -580,6 +580,8 @@ def test_appeal_window_is_30_days(api, reported, bob, mia):
 
 
 def test_reporter_accuracy_moves_flag_weight_and_queue_priority(api, alice, bob, carol, mia):
+    establish(alice)
+    establish(carol)
     assert flag_weight(alice) == 1.0
     for i in range(4):
         post = create_post(actor=bob, space="discussions", title=f"P{i}", body="x")
@@ -591,7 +593,7 @@ def test_reporter_accuracy_moves_flag_weight_and_queue_priority(api, alice, bob,
     assert flag_weight(alice) == pytest.approx(2 * 3 / 6)  # 2 agreed of 4 judged
 
     # carol keeps flagging things staff dismiss; dan's flags keep being upheld
-    dan = make_member("dan")
+    dan = establish(make_member("dan"))
     for i in range(4):
         post = create_post(actor=bob, space="discussions", title=f"Q{i}", body="x")
         flag_item(actor=carol, target_type="post", target_id=post.pk, category="spam")
@@ -960,7 +962,7 @@ def test_overturning_a_later_sanction_keeps_reporters_right_while_an_earlier_one
     )
     assert decided.status_code == 200
     assert set(reported.signals.values_list("outcome", flat=True)) == {"agreed"}
-    assert flag_weight(alice) > 1.0  # one agreed report: her accuracy rose
+    assert flag_weight(establish(alice)) > 1.0  # one agreed report: her accuracy rose
 
     # With the warning overturned too, nothing stands: the report was not upheld.
     warning = Enforcement.objects.get(kind="warn")

@@ -54,5 +54,11 @@ def policy_categories(request: HttpRequest):
 def flag(request: HttpRequest, payload: FlagIn):
     """Flag a post, comment, share or chat message (`target_type`: post, comment, share,
     message) with a policy category slug and optional details. One flag per member per
-    item (409); never your own content (400); rate limited per member (429)."""
+    item (409); never your own content (400); rate limited per member (429).
+
+    Every flag reaches the moderators. Toward hiding the item it weighs the reporter's
+    accuracy once their account is established (`HAVEN_FLAG_ESTABLISHED_DAYS` old, email
+    verified, something written), else `HAVEN_FLAG_NEWCOMER_WEIGHT`; accounts signed up
+    from one address within an hour count as one; an established member's item is hidden
+    only once a flagger with a track record (a flag staff agreed with) has flagged it."""
     return Status(201, flags.flag_item(actor=viewer(request), **payload.dict()))
