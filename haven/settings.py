@@ -1,5 +1,6 @@
 """Haven settings, read from the environment (see README "Configuration")."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -207,7 +208,15 @@ HAVEN_UPLOAD_MAX_PIXELS = int(os.environ.get("HAVEN_UPLOAD_MAX_PIXELS", "1600000
 # How many reverse proxies sit in front of Haven ("1"), or their networks
 # ("10.0.0.0/8,fd00::/8"): only then is X-Forwarded-For read for the client address
 # every rate limit keys on. Empty: REMOTE_ADDR, which behind a proxy is the proxy.
-TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "").strip()
+if TRUSTED_PROXIES and not TRUSTED_PROXIES.isdigit():
+    try:  # a typo must stop the server now, not fail the first request that reads it
+        for part in filter(None, map(str.strip, TRUSTED_PROXIES.split(","))):
+            ipaddress.ip_network(part)
+    except ValueError as exc:
+        raise RuntimeError(
+            f"TRUSTED_PROXIES must be a number of proxies or their networks: {exc}"
+        ) from exc
 # Sign-in attempts for one username from all addresses together per 15 minutes,
 # before attempts from browsers that never signed in as that member are slowed.
 HAVEN_SIGN_IN_PER_USERNAME = int(os.environ.get("HAVEN_SIGN_IN_PER_USERNAME", "50"))

@@ -52,3 +52,11 @@ def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
     result = _django("pass", tmp_path, DEBUG="false", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_malformed_trusted_proxies_setting_stops_the_server_at_start(tmp_path):
+    result = _django("pass", tmp_path, TRUSTED_PROXIES="10.0.0.0/8, 10.0.0.300/32")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES must be a number of proxies or their networks" in result.stderr
+    good = _django("pass", tmp_path, TRUSTED_PROXIES="10.0.0.0/8, fd00::/8")
+    assert good.returncode == 0, good.stderr
