@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrate demo serve clean bench bench-safety
+.PHONY: run test lint fmt migrate demo serve worker clean bench bench-safety
 
 $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -45,6 +45,10 @@ serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/granian --interface wsgi --workers 2 --blocking-threads 4 \
 		--host $(HOST) --port $(PORT) haven.wsgi:application
+
+## The task worker (TASKS_BACKEND=database): runs detectors, notifications and emails
+worker: $(STAMP)
+	TASKS_BACKEND=database $(PY) manage.py db_worker --queue-name '*'
 
 ## Feed and send-message latency with 0 vs 10,000 blocks (own SQLite file unless DATABASE_URL is set)
 bench-safety: $(STAMP)

@@ -9,7 +9,9 @@ mia     a moderator; ada an admin; sam a support agent
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -177,7 +179,63 @@ def web(client) -> Callable[[Member], Client]:
     return signed_in
 
 
+@contextmanager
+def _commit_at_end():
+    """Run, when the block ends, what it left for after commit (events; tasks with the
+    immediate backend: detectors, notifications, emails), and what those leave in turn:
+    as a real commit would. Tests run inside a transaction that never commits. Unlike
+    Django's captureOnCommitCallbacks, it takes what it runs off the list, so nested
+    blocks run each callback once."""
+    start = len(connection.run_on_commit)  # read afresh: a rollback replaces the list
+    try:
+        yield
+    finally:
+        while len(connection.run_on_commit) > start:
+            batch = connection.run_on_commit[start:]
+            del connection.run_on_commit[start:]
+            for _, callback, robust in batch:
+                if not robust:
+                    callback()
+                    continue
+                try:
+                    callback()
+                except Exception:
+                    logging.getLogger(__name__).exception("on_commit callback failed")
+
+
+@pytest.fixture(autouse=True)
+def _requests_commit(monkeypatch):
+    """A request through the test client ends as a real one does: its transaction's
+    after-commit work runs before the response comes back."""
+    request = Client.request
+
+    def committing(self, **kwargs):
+        with _commit_at_end():
+            return request(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", committing)
+
+
+@pytest.fixture
+def committed():
+    """`with committed(): ...` around actions called directly (not through the test
+    client): their after-commit work runs when the block ends."""
+    return _commit_at_end
+
+
 @pytest.fixture
 def count_queries():
     """`with count_queries() as q: ...` then `len(q)`: how many SQL queries ran."""
     return lambda: CaptureQueriesContext(connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """The SQLite test database is a file, not this process's memory, so that the
+    processes a test starts (the task worker) can open it too."""
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        default.setdefault("TEST", {})["NAME"] = str(name)

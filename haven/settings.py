@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "ninja",
+    "django_tasks_db",
     "haven.core",
     "haven.members",
     "haven.safety",
@@ -118,6 +119,20 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (haven.core.tasks): "immediate" runs each task in the process right
+# after the transaction that enqueued it commits (the laptop default: one process);
+# "database" stores tasks in the database for `make worker` (django-tasks-db's db_worker).
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise RuntimeError(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# Runs of a failing task before it is left failed (in Django admin, Task Results).
+HAVEN_TASK_ATTEMPTS = int(os.environ.get("HAVEN_TASK_ATTEMPTS", "5"))
 
 AUTH_USER_MODEL = "members.Member"
 # Suspended and removed accounts are refused at sign-in and on every session request.
