@@ -3,8 +3,10 @@
 PRODUCT.md: signals from the community policy itself open or raise cases; they never
 punish on their own. Each detector below adds an *automated* signal to the acting
 member's case (no reporter: the case page says "by Haven"), freezes what it saw as a
-"pattern" piece of evidence and writes an audit entry, all inside the action's own
-transaction. A moderator then decides the case like any other; the automated signals
+"pattern" piece of evidence and writes an audit entry, in one transaction. The
+surfaces don't call them: they say what happened (haven.core.events), and
+haven.automod.tasks runs the detectors off the request path, on the task worker in
+production. A moderator then decides the case like any other; the automated signals
 it holds raise its priority (haven.moderation.priority).
 
 - **Repeated message** (spam): one text, ignoring case and spacing and at least
@@ -15,32 +17,29 @@ it holds raise its priority (haven.moderation.priority).
   most `SPAM_SCAN` rows.
 - **New accounts contacting strangers** (spam): an account younger than
   `HAVEN_NEW_ACCOUNT_DAYS` may start `HAVEN_NEW_ACCOUNT_CONTACTS` chats with members
-  who aren't its friends, and send as many friend requests, per day; past that the
-  action is refused (429) and, the first time that day, a signal is raised; an
-  action that fails anyway (a duplicate request) gives its contact back. This is
-  the one detector that refuses: a limit every new account has, not a sanction. Cost:
-  nothing for older accounts; one cache counter for new ones.
+  who aren't its friends, and send as many friend requests, per day. The limit
+  itself refuses in the request (haven.safety.limits.new_contact: a limit every new
+  account has, not a sanction); the first refusal of a day raises a signal here.
 - **Friend requests after declines** (harassment): a request to a member who has
   already declined `HAVEN_DECLINES_BEFORE_SIGNAL` requests from the sender. Raised on
-  every such request, so persistence keeps raising the case. Cost on every request:
-  one lookup on the (from_member, to_member, status) index.
+  every such request (once per request), so persistence keeps raising the case. Cost
+  per request: one lookup on the (from_member, to_member, status) index.
+
+Each is idempotent, as tasks must be (haven.core.tasks): run twice for the same
+message, request or day, a detector raises one signal.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from haven.audit.log import record
 from haven.chats.models import Message
-from haven.core.ratelimit import RateLimited, limit, refund
 from haven.friends.models import FriendRequest
 from haven.moderation.actions import add_signal
 from haven.moderation.models import Signal
@@ -51,20 +50,6 @@ log = logging.getLogger(__name__)
 
 PATTERN_ITEMS = 50  # at most this many items are frozen into one pattern's evidence
 SPAM_SCAN = 200  # recipients are counted over this many latest copies of a text
-DAY = 24 * 3600  # the new-account limit's window, in seconds
-
-
-def normalised(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def fingerprint(text: str) -> str:
-    """What `Message.fingerprint` holds: 64 bits of SHA-256 over the normalised text,
-    or "" for a text too short to count as a repeated message."""
-    text = normalised(text)
-    if len(text) < settings.HAVEN_SPAM_MIN_CHARS:
-        return ""
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _raise(subject, *, pattern: str, category_slug: str, summary: str, payload: dict) -> None:
@@ -125,7 +110,7 @@ def _recent_chats(message, since) -> list[int]:
 
 
 def after_message(message) -> None:
-    """The repeated-message detector, for a message just stored (same transaction)."""
+    """The repeated-message detector, for a stored message (in the caller's transaction)."""
     if not message.fingerprint:
         return
     since = message.created_at - timedelta(hours=settings.HAVEN_SPAM_WINDOW_HOURS)
@@ -165,7 +150,8 @@ def after_message(message) -> None:
 
 
 def after_friend_request(request) -> None:
-    """The declined-requests detector, for a request just stored (same transaction)."""
+    """The declined-requests detector, for a stored request (in the caller's
+    transaction); once per request."""
     declined = list(
         FriendRequest.objects.filter(
             from_member_id=request.from_member_id,
@@ -177,18 +163,22 @@ def after_friend_request(request) -> None:
     )
     if len(declined) < settings.HAVEN_DECLINES_BEFORE_SIGNAL:
         return
+    pattern = "requests_after_declines"
+    if _raised_since(request.from_member, pattern, request.created_at, request_id=request.pk):
+        return
     items = [
         {"sent_at": iso(r["created_at"]), "declined_at": iso(r["responded_at"])} for r in declined
     ]
     _raise(
         request.from_member,
-        pattern="requests_after_declines",
+        pattern=pattern,
         category_slug="harassment",
         summary=(
             f"Sent another friend request to {request.to_member.username} "
             f"after {len(declined)} were declined."
         ),
         payload={
+            "request_id": request.pk,
             "to": author_brief(request.to_member),
             "sent_at": iso(request.created_at),
             "items": items,
@@ -196,57 +186,19 @@ def after_friend_request(request) -> None:
     )
 
 
-class _Contact:
-    """One contact counted against the new-account limit; `refund()` gives it back."""
-
-    def __init__(self, key: str | None) -> None:
-        self.key = key
-
-    def refund(self) -> None:
-        if self.key is not None:
-            refund("new_account_contact", self.key, window=DAY)
-            self.key = None
-
-
-@contextmanager
-def new_contact(actor, *, what: str) -> Iterator[_Contact]:
-    """The new-account contact limit around a new chat with a non-friend or a friend
-    request (`what` names it in the signal). Past the limit: RateLimited (429) and, the
-    first time that day, an automated signal. A contact whose action then fails (a
-    duplicate request, a refusal) is given back, so retries never use up the day."""
-    if actor.date_joined < timezone.now() - timedelta(days=settings.HAVEN_NEW_ACCOUNT_DAYS):
-        yield _Contact(None)
+def after_new_account_limit(member, *, what: str) -> None:
+    """A new account was refused a contact past its daily limit (haven.safety.limits):
+    the first time in a day, a signal (in the caller's transaction)."""
+    if _raised_since(member, "new_account_contacts", timezone.now() - timedelta(days=1)):
         return
     per_day = settings.HAVEN_NEW_ACCOUNT_CONTACTS
-    try:
-        limit(
-            "new_account_contact",
-            str(actor.pk),
-            max_hits=per_day,
-            window=DAY,
-            message=(
-                f"New accounts can contact up to {per_day} members who aren't their friends "
-                "each day (chats and friend requests). Please try again tomorrow."
-            ),
-        )
-    except RateLimited:
-        with transaction.atomic():
-            if not _raised_since(actor, "new_account_contacts", timezone.now() - timedelta(days=1)):
-                _raise(
-                    actor,
-                    pattern="new_account_contacts",
-                    category_slug="spam",
-                    summary=(
-                        f"A new account (joined {actor.date_joined:%d %b %Y}) tried to "
-                        f"contact more than {per_day} members who aren't its friends in a "
-                        f"day; refused at: {what}."
-                    ),
-                    payload={"joined_at": iso(actor.date_joined), "items": []},
-                )
-        raise
-    contact = _Contact(str(actor.pk))
-    try:
-        yield contact
-    except BaseException:
-        contact.refund()
-        raise
+    _raise(
+        member,
+        pattern="new_account_contacts",
+        category_slug="spam",
+        summary=(
+            f"A new account (joined {member.date_joined:%d %b %Y}) tried to contact more "
+            f"than {per_day} members who aren't its friends in a day; refused at: {what}."
+        ),
+        payload={"joined_at": iso(member.date_joined), "items": []},
+    )

@@ -7,9 +7,11 @@ from contextlib import nullcontext
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from haven.automod import detectors
+from haven.chats.events import message_sent
+from haven.chats.fingerprints import fingerprint
 from haven.chats.models import MESSAGE_MAX, Chat, ChatMembership, Message
 from haven.core.errors import Refused, require_text
+from haven.core.events import emit_on_commit
 from haven.safety import limits, policies
 
 
@@ -38,12 +40,13 @@ def _chat_between(a, b) -> Chat:
 
 def _post(chat: Chat, sender, body: str) -> Message:
     message = Message.objects.create(
-        chat=chat, sender=sender, body=body, fingerprint=detectors.fingerprint(body)
+        chat=chat, sender=sender, body=body, fingerprint=fingerprint(body)
     )
     Chat.objects.filter(pk=chat.pk).update(last_message=message, last_message_at=message.created_at)
     ChatMembership.objects.filter(chat=chat, member=sender).update(last_read_message_id=message.pk)
     chat.last_message, chat.last_message_at = message, message.created_at
-    detectors.after_message(message)
+    emit_on_commit(message_sent, message_id=message.pk, sender_id=sender.pk, chat_id=chat.pk,
+                   fingerprint=message.fingerprint)  # fmt: skip
     return message
 
 
@@ -58,7 +61,7 @@ def start_chat(*, actor, target, body: str) -> tuple[Chat, Message]:
         else nullcontext()
     )
     new_contact = (
-        detectors.new_contact(actor, what="a new chat") if decision.new_contact else nullcontext()
+        limits.new_contact(actor, what="a new chat") if decision.new_contact else nullcontext()
     )
     message = limits.counted(actor, "message", friends=decision.friends)
     with new_chat, new_contact, message, transaction.atomic():

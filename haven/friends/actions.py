@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from haven.automod import detectors
 from haven.core.errors import Conflict, Invalid, NotFound
+from haven.core.events import emit_on_commit
+from haven.friends.events import friend_request_sent
 from haven.friends.models import FriendRequest, Friendship
 from haven.safety import limits, policies
 
@@ -31,7 +32,7 @@ def send_friend_request(*, actor, target) -> FriendRequest:
     policies.can_send_friend_request(actor, target).enforce()
     with (
         limits.counted(actor, "friend_request") as counted,
-        detectors.new_contact(actor, what="a friend request") as contact,
+        limits.new_contact(actor, what="a friend request") as contact,
         transaction.atomic(),
     ):
         if Friendship.objects.filter(member=actor, friend=target).exists():
@@ -53,7 +54,8 @@ def send_friend_request(*, actor, target) -> FriendRequest:
             raise Conflict(
                 "You already sent this member a friend request.", code="already_requested"
             ) from exc
-        detectors.after_friend_request(request)
+        emit_on_commit(friend_request_sent, request_id=request.pk, from_member_id=actor.pk,
+                       to_member_id=target.pk)  # fmt: skip
         return request
 
 

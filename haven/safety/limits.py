@@ -8,8 +8,11 @@ look. Past a limit the action is refused with 429 and `Retry-After`; an action t
 then fails for another reason gives its count back. The counters live in the shared
 cache (Redis when configured), keyed by member id: one cache round trip per verb.
 
-The new-account limit (haven.automod.detectors.new_contact) comes on top of these
-for accounts younger than HAVEN_NEW_ACCOUNT_DAYS.
+The new-account limit (`new_contact`) comes on top of these for accounts younger
+than HAVEN_NEW_ACCOUNT_DAYS: so many contacts with non-friends (new chats and friend
+requests) a day. It refuses in the request (the member must get the 429) and says so
+with an event (`new_account_limit_reached`), on which automated protection raises a
+signal for staff.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
-from haven.core.ratelimit import limit, refund
+from haven.core.events import emit_on_commit
+from haven.core.ratelimit import RateLimited, limit, refund
+from haven.safety.events import new_account_limit_reached
 
-MINUTE, HOUR = 60, 3600
+MINUTE, HOUR, DAY = 60, 3600, 24 * 3600
 _lifted: ContextVar[bool] = ContextVar("contact_limits_lifted", default=False)
 
 
@@ -99,6 +106,41 @@ def counted(actor, verb: str, *, friends: bool = False) -> Iterator[Counted]:
         message=rule.message,
     )
     contact = Counted(rule, key)
+    try:
+        yield contact
+    except BaseException:
+        contact.refund()
+        raise
+
+
+NEW_ACCOUNT = Rule(
+    "new_account_contact",
+    "HAVEN_NEW_ACCOUNT_CONTACTS",
+    DAY,
+    "New accounts can contact up to {limit} members who aren't their friends each day "
+    "(chats and friend requests). Please try again tomorrow.",
+)
+
+
+@contextmanager
+def new_contact(actor, *, what: str) -> Iterator[Counted]:
+    """The new-account limit around a new chat with a non-friend or a friend request
+    (`what` names it for staff). Past it: RateLimited (429), and the event that lets
+    automated protection raise a signal. A contact whose action then fails (a duplicate
+    request, a refusal) is given back, so retries never use up the day."""
+    young = actor.date_joined >= timezone.now() - timedelta(days=settings.HAVEN_NEW_ACCOUNT_DAYS)
+    if not young:
+        yield Counted(NEW_ACCOUNT, "")
+        return
+    per_day = settings.HAVEN_NEW_ACCOUNT_CONTACTS
+    key = str(actor.pk)
+    try:
+        limit(NEW_ACCOUNT.scope, key, max_hits=per_day, window=DAY,
+              message=NEW_ACCOUNT.message.format(limit=per_day))  # fmt: skip
+    except RateLimited:
+        emit_on_commit(new_account_limit_reached, member_id=actor.pk, what=what)
+        raise
+    contact = Counted(NEW_ACCOUNT, key)
     try:
         yield contact
     except BaseException:

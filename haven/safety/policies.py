@@ -57,7 +57,7 @@ class Decision:
     message: str = ""
     sign_in: bool = False  # refused only because the viewer is signed out
     # Allowed, and the first contact with a member who isn't a friend (a new chat):
-    # new accounts may make only so many a day (haven.automod.detectors).
+    # new accounts may make only so many a day (haven.safety.limits.new_contact).
     new_contact: bool = False
     # Allowed: the two are friends (contact limits are looser, haven.safety.limits),
     # and whether this opens a chat that doesn't exist yet.

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from haven.audit.log import first_broken
-from haven.automod.detectors import fingerprint
 from haven.chats.actions import start_chat
+from haven.chats.fingerprints import fingerprint
 from haven.chats.models import Message
 from haven.conftest import make_member
 from haven.core.tests.api_helpers import assert_error
@@ -161,9 +162,10 @@ def test_friend_requests_after_two_declines_raise_a_harassment_case(api, alice, 
     assert not Notification.objects.filter(member=alice).exists()
 
 
-def test_sending_a_message_costs_one_lookup_for_the_spam_check(
-    api, spammer, strangers, count_queries
+def test_the_spam_check_costs_the_request_one_insert_and_runs_on_the_worker(
+    api, settings, spammer, strangers, count_queries
 ):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client = api(spammer)
     client.post("/chats", {"username": strangers[0].username, "body": "Hi"})
     chat = client.get("/chats").json()["items"][0]["id"]
@@ -171,7 +173,10 @@ def test_sending_a_message_costs_one_lookup_for_the_spam_check(
         client.post(f"/chats/{chat}/messages", {"body": "Hi again"})
     with count_queries() as long:
         client.post(f"/chats/{chat}/messages", {"body": PITCH})
-    assert len(long) == len(short) + 1
+    assert len(long) == len(short) + 1  # enqueuing the check; a greeting needs none
+    assert "django_tasks_database_dbtaskresult" in long[-1]["sql"]
+    queued = DBTaskResult.objects.filter(task_path__endswith="check_repeated_message")
+    assert queued.get().status == "READY"
 
 
 # ---------------------------------------------------------------- new accounts

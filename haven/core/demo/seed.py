@@ -95,7 +95,7 @@ def _sign_up(person: Person) -> Member:
         verified=True,
     )
     # Members of some standing, so the demo shows account ages and its seeded chats
-    # and requests never meet the limit on brand-new accounts (haven.automod.detectors).
+    # and requests never meet the limit on brand-new accounts (haven.safety.limits.new_contact).
     days = 30 + sum(map(ord, person.username)) % 300
     member.date_joined = timezone.now() - timedelta(days=days)
     Member.objects.filter(pk=member.pk).update(date_joined=member.date_joined)

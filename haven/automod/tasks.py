@@ -1,0 +1,51 @@
+"""The detectors as tasks: run after the member's action commits, off the request path
+(on the task worker with TASKS_BACKEND=database), retried when they fail.
+
+Each task locks the member it may raise a signal about, so two runs for the same
+member (two copies of one text, a retry) take turns and the detector's own check
+sees the other's signal: one signal, however often a task runs.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from haven.automod import detectors
+from haven.chats.models import Message
+from haven.core.tasks import retried
+from haven.friends.models import FriendRequest
+from haven.members.models import Member
+
+
+def _lock(member_id: int) -> Member | None:
+    return Member.objects.select_for_update().filter(pk=member_id).first()
+
+
+@retried
+def check_repeated_message(message_id: int) -> None:
+    with transaction.atomic():
+        message = Message.objects.select_related("sender").filter(pk=message_id).first()
+        if message is None or _lock(message.sender_id) is None:
+            return  # deleted before the check ran: nothing of it left to count
+        detectors.after_message(message)
+
+
+@retried
+def check_requests_after_declines(request_id: int) -> None:
+    with transaction.atomic():
+        request = (
+            FriendRequest.objects.select_related("from_member", "to_member")
+            .filter(pk=request_id)
+            .first()
+        )
+        if request is None or _lock(request.from_member_id) is None:
+            return
+        detectors.after_friend_request(request)
+
+
+@retried
+def note_new_account_limit(member_id: int, what: str) -> None:
+    with transaction.atomic():
+        member = _lock(member_id)
+        if member is not None:
+            detectors.after_new_account_limit(member, what=what)
