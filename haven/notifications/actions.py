@@ -1,42 +1,28 @@
-"""Telling a member something: an in-app notification now, an email after commit."""
+"""Telling a member something: a notification and an email, each a task enqueued once the
+caller's transaction commits (haven.notifications.tasks)."""
 
 from __future__ import annotations
 
-import logging
+import uuid
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 
+from haven.core.tasks import enqueue_on_commit
+from haven.notifications import tasks
 from haven.notifications.models import Notification
-
-log = logging.getLogger(__name__)
-
-
-def _email(address: str, subject: str, body: str) -> None:
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    except Exception:  # a mail outage must not undo a decision already committed
-        log.exception("notification email to %s failed", address)
 
 
 def email_on_commit(address: str, subject: str, body: str) -> None:
     """Send an email once the caller's transaction commits (never on a rollback)."""
-    transaction.on_commit(lambda: _email(address, subject, body))
+    enqueue_on_commit(tasks.send_email, uuid.uuid4().hex, address, subject, body)
 
 
-def notify(member, *, title: str, body: str = "", url: str = "") -> Notification:
-    """Store the notification in the caller's transaction; email it once that commits.
+def notify(member, *, title: str, body: str = "", url: str = "") -> None:
+    """Notify `member` in the app and by email, once the caller's transaction commits.
 
-    The email is a side effect after commit: a rolled-back action sends nothing,
-    and a retried action (one that failed before commit) sends once.
-    """
-    note = Notification.objects.create(member=member, title=title, body=body, url=url)
-    if member.email:
-        text = body + (f"\n\n{settings.HAVEN_SITE_URL}{url}" if url else "")
-        email_on_commit(member.email, f"Haven: {title}", text)
-    return note
+    A rolled-back action tells nobody, and the key chosen here makes a retried
+    delivery store and send it once."""
+    enqueue_on_commit(tasks.deliver, member.pk, uuid.uuid4().hex, title, body, url)
 
 
 def mark_all_read(member) -> int:

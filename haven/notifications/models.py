@@ -13,6 +13,9 @@ class Notification(models.Model):
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Chosen when the notification is enqueued (haven.notifications.tasks): a task run
+    # twice stores it once.
+    key = models.CharField(max_length=40, unique=True, null=True, editable=False)
 
     class Meta:
         indexes = [
@@ -26,3 +29,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"to {self.member_id}: {self.title}"
+
+
+class SentEmail(models.Model):
+    """The ledger of emails sent, by the key chosen when each was enqueued: a task run
+    again after its email went out doesn't send it twice. Holds no address or text."""
+
+    key = models.CharField(max_length=48, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

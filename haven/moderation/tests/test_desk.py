@@ -420,7 +420,7 @@ def test_reporters_learn_the_outcome_not_the_sanction_and_the_subject_never_lear
 
 
 def test_dismissal_tells_reporters_no_violation_and_brings_hidden_content_back(
-    api, alice, bob, carol, mia
+    api, alice, bob, carol, mia, committed
 ):
     post = create_post(actor=bob, space="discussions", title="Fine post", body="ok")
     for reporter in (alice, carol, make_member("dan")):
@@ -428,7 +428,8 @@ def test_dismissal_tells_reporters_no_violation_and_brings_hidden_content_back(
     post.refresh_from_db()
     assert post.hidden_at is not None  # three flags hid it
     case = Case.objects.get()
-    assert _act(api(mia), case, "dismiss", category="spam").status_code == 201
+    with committed():
+        assert _act(api(mia), case, "dismiss", category="spam").status_code == 201
     post.refresh_from_db()
     assert post.hidden_at is None
     case.refresh_from_db()
@@ -439,12 +440,13 @@ def test_dismissal_tells_reporters_no_violation_and_brings_hidden_content_back(
 
 
 def test_remove_content_hides_it_and_an_overturned_appeal_restores_it(
-    api, web, alice, bob, mia, moderator2
+    api, web, alice, bob, mia, moderator2, committed
 ):
     chat, messages = _harass(bob, alice, "hello", "something nasty")
     flag_item(actor=alice, target_type="message", target_id=messages[1].pk, category="harassment")
     case = Case.objects.get(target_type="message")
-    assert _act(api(mia), case, "remove_content").status_code == 201
+    with committed():
+        assert _act(api(mia), case, "remove_content").status_code == 201
     note = Notification.objects.get(member=bob)
     assert 'About: your chat message "something nasty"' in note.body
     chat.refresh_from_db()
@@ -835,11 +837,12 @@ def test_admins_set_the_flag_hide_threshold_in_the_django_admin(web, alice, bob,
     assert (entry.old, entry.new) == ({"flag_hide_threshold": 3.0}, {"flag_hide_threshold": 1.0})
 
 
-def test_each_round_tells_only_its_own_reporters(api, reported, alice, bob, carol, mia):
-    assert _act(api(mia), reported, "dismiss").status_code == 201
-    _, messages = _harass(bob, carol, "you too")
-    _report(carol, bob, messages)  # re-opens the case: a new round
-    assert _act(api(mia), reported, "warn").status_code == 201
+def test_each_round_tells_only_its_own_reporters(api, reported, alice, bob, carol, mia, committed):
+    with committed():
+        assert _act(api(mia), reported, "dismiss").status_code == 201
+        _, messages = _harass(bob, carol, "you too")
+        _report(carol, bob, messages)  # re-opens the case: a new round
+        assert _act(api(mia), reported, "warn").status_code == 201
     assert list(Notification.objects.filter(member=alice).values_list("title", flat=True)) == [
         "We found no violation"
     ]

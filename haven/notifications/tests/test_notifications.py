@@ -36,8 +36,8 @@ def test_a_rolled_back_action_sends_no_email(alice, django_capture_on_commit_cal
     assert mail.outbox == []
 
 
-def test_notifications_api_lists_only_your_own(api, alice, bob):
-    with transaction.atomic():
+def test_notifications_api_lists_only_your_own(api, alice, bob, committed):
+    with committed(), transaction.atomic():
         notify(alice, title="For alice")
     assert [n["title"] for n in api(alice).get("/notifications").json()["items"]] == ["For alice"]
     assert api(bob).get("/notifications").json()["items"] == []
@@ -47,3 +47,41 @@ def test_notifications_api_lists_only_your_own(api, alice, bob):
 
 def test_empty_state(web, alice):
     assert "Nothing yet." in web(alice).get("/notifications").content.decode()
+
+
+def test_a_delivery_run_twice_stores_and_emails_once(alice):
+    from haven.notifications.models import Notification
+    from haven.notifications.tasks import deliver
+
+    for _ in range(2):  # a retry, or a second worker, with the key it was enqueued with
+        deliver.enqueue(alice.pk, "k1", "We took action", "Thank you.", "/reports")
+    assert Notification.objects.filter(member=alice).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_mail_server_failure_is_retried_and_the_email_sent_once(alice, committed):
+    from unittest import mock
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real = EmailBackend.send_messages
+    failures = iter([ConnectionRefusedError("mail server down")])
+
+    def flaky(self, messages):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real(self, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", flaky), committed(), transaction.atomic():
+        notify(alice, title="Support replied to your ticket", body="Open it.")
+    assert [m.subject for m in mail.outbox] == ["Haven: Support replied to your ticket"]
+    assert alice.notifications.count() == 1
+
+
+def test_an_email_task_run_twice_sends_once(alice):
+    from haven.notifications.tasks import send_email
+
+    send_email.enqueue("verify-1", "alice@example.org", "Haven: confirm", "Open the link.")
+    send_email.enqueue("verify-1", "alice@example.org", "Haven: confirm", "Open the link.")
+    assert len(mail.outbox) == 1
