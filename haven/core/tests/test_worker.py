@@ -9,12 +9,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from haven.bench.http import database_url  # the test database, as a URL a process opens
 from haven.conftest import make_member
 from haven.moderation.models import Signal
 from haven.notifications.models import Notification
@@ -22,14 +21,6 @@ from haven.support import actions as support
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PITCH = "Cheap essay writing service, visit essays-now.example today!"
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    user = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{user}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Worker:
@@ -40,7 +31,7 @@ class Worker:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Worker:
-        env = {**os.environ, "DATABASE_URL": _database_url(), "TASKS_BACKEND": "database",
+        env = {**os.environ, "DATABASE_URL": database_url(), "TASKS_BACKEND": "database",
                "HAVEN_SPAM_RECIPIENTS": "3", "LOG_LEVEL": "INFO", "DEBUG": "true",
                "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}  # fmt: skip
         env.pop("REDIS_URL", None)
