@@ -11,7 +11,7 @@ from haven.chats.events import message_sent
 from haven.chats.fingerprints import fingerprint
 from haven.chats.models import MESSAGE_MAX, Chat, ChatMembership, Message
 from haven.core.errors import Refused, require_text
-from haven.core.events import emit_on_commit
+from haven.core.events import emit
 from haven.safety import limits, policies
 
 
@@ -45,7 +45,7 @@ def _post(chat: Chat, sender, body: str) -> Message:
     Chat.objects.filter(pk=chat.pk).update(last_message=message, last_message_at=message.created_at)
     ChatMembership.objects.filter(chat=chat, member=sender).update(last_read_message_id=message.pk)
     chat.last_message, chat.last_message_at = message, message.created_at
-    emit_on_commit(message_sent, message_id=message.pk, sender_id=sender.pk, chat_id=chat.pk,
+    emit(message_sent, message_id=message.pk, sender_id=sender.pk, chat_id=chat.pk,
                    fingerprint=message.fingerprint)  # fmt: skip
     return message
 

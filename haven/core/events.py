@@ -1,28 +1,24 @@
-"""What happened, said once it is committed: the seam between a surface and its listeners.
+"""What happened: the seam between a surface and whoever listens to it.
 
-A surface (chats, friends, safety's limits) says what happened with `emit_on_commit`
-and never imports who cares; automated protection and notifications connect
-receivers to the surface's signals (in their AppConfig.ready) and enqueue their
-tasks. A rolled-back action says nothing, and a receiver that fails is logged
-without failing the member's request, whose work is already committed.
+A surface (chats, friends, safety's limits) says what happened with `emit`, inside its
+own transaction, and never imports who cares. Automated protection and notifications
+connect receivers to the surface's signals (in their AppConfig.ready). A receiver does
+no work on the request path: it only enqueues a task (haven.core.tasks.
+enqueue_on_commit), which runs once the transaction commits, so a rolled-back action
+leaves nothing to do. A receiver that fails is logged; the member's action goes on.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.dispatch import Signal
 
 log = logging.getLogger(__name__)
 
 
-def emit_on_commit(signal: Signal, **payload) -> None:
-    """Send `signal` with `payload` (ids and plain values) after the current commit."""
-
-    def send() -> None:
-        for receiver, result in signal.send_robust(sender=None, **payload):
-            if isinstance(result, Exception):
-                log.error("event receiver %r failed", receiver, exc_info=result)
-
-    transaction.on_commit(send)
+def emit(signal: Signal, **payload) -> None:
+    """Send `signal` with `payload` (ids and plain values) to its receivers."""
+    for receiver, result in signal.send_robust(sender=None, **payload):
+        if isinstance(result, Exception):
+            log.error("event receiver %r failed", receiver, exc_info=result)

@@ -1,10 +1,10 @@
 """Background work: Django's tasks framework, enqueued once a transaction commits.
 
 A request does only what the member waits for; every other side effect (automated
-detectors, notifications, emails) is a task. `enqueue_on_commit` queues one after the
-caller's transaction commits, so a rolled-back action leaves nothing behind. With the
-immediate backend (the default) the task then runs in the same process; with
-TASKS_BACKEND=database it is stored and `make worker` runs it.
+detectors, notifications, emails) is a task. `enqueue_on_commit` queues one to run
+once the caller's transaction commits, so a rolled-back action leaves nothing behind.
+With the immediate backend (the default) the task then runs in the same process; with
+TASKS_BACKEND=database it is stored, in the same transaction, and `make worker` runs it.
 
 `@retried` tasks run again when they raise: after a back-off on a backend that can
 defer (the database one), at once otherwise, HAVEN_TASK_ATTEMPTS runs in all. Each
@@ -31,10 +31,23 @@ BACKOFF_SECONDS = (10, 60, 300, 1800)  # before the 2nd, 3rd, 4th and every late
 
 
 def enqueue_on_commit(task_, *args, **kwargs) -> None:
-    """Queue `task_(*args, **kwargs)` once the current transaction commits (at once
-    outside one). A failure to enqueue is logged, never raised into a request whose
-    work is already committed."""
+    """Queue `task_(*args, **kwargs)` to run once the current transaction commits.
+
+    With the database backend the task's row is written now, in the caller's
+    transaction: the worker can't see it before the commit, a rollback takes it away
+    with the action, and it costs the request no second commit. Any other backend is
+    handed the task after the commit (at once outside a transaction); a failure to hand
+    it over is logged, never raised into a request whose work is already committed."""
+    if transaction.get_connection().in_atomic_block and _stored_with_data(task_):
+        task_.enqueue(*args, **kwargs)
+        return
     transaction.on_commit(functools.partial(task_.enqueue, *args, **kwargs), robust=True)
+
+
+def _stored_with_data(task_) -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task_.get_backend(), DatabaseBackend)
 
 
 def _again(task_, attempt: int, args, kwargs) -> None:

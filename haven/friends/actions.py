@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.core.errors import Conflict, Invalid, NotFound
-from haven.core.events import emit_on_commit
+from haven.core.events import emit
 from haven.friends.events import friend_request_sent
 from haven.friends.models import FriendRequest, Friendship
 from haven.safety import limits, policies
@@ -54,7 +54,7 @@ def send_friend_request(*, actor, target) -> FriendRequest:
             raise Conflict(
                 "You already sent this member a friend request.", code="already_requested"
             ) from exc
-        emit_on_commit(friend_request_sent, request_id=request.pk, from_member_id=actor.pk,
+        emit(friend_request_sent, request_id=request.pk, from_member_id=actor.pk,
                        to_member_id=target.pk)  # fmt: skip
         return request
 

@@ -26,7 +26,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from haven.core.events import emit_on_commit
+from haven.core.events import emit
 from haven.core.ratelimit import RateLimited, limit, refund
 from haven.safety.events import new_account_limit_reached
 
@@ -138,7 +138,7 @@ def new_contact(actor, *, what: str) -> Iterator[Counted]:
         limit(NEW_ACCOUNT.scope, key, max_hits=per_day, window=DAY,
               message=NEW_ACCOUNT.message.format(limit=per_day))  # fmt: skip
     except RateLimited:
-        emit_on_commit(new_account_limit_reached, member_id=actor.pk, what=what)
+        emit(new_account_limit_reached, member_id=actor.pk, what=what)
         raise
     contact = Counted(NEW_ACCOUNT, key)
     try:

@@ -36,6 +36,19 @@ def test_a_task_is_enqueued_only_when_its_transaction_commits(committed):
     assert flaky_tasks.RUNS == ["kept"]
 
 
+def test_on_the_worker_a_task_is_stored_with_the_transaction_or_not_at_all(settings):
+    settings.TASKS = DATABASE_TASKS
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue_on_commit(flaky, "rolled back", 0)
+        assert DBTaskResult.objects.count() == 1  # written in the same transaction
+        raise RuntimeError
+    assert not DBTaskResult.objects.exists()
+    with transaction.atomic():
+        enqueue_on_commit(flaky, "kept", 0)
+    assert DBTaskResult.objects.get().args_kwargs["args"] == ["kept", 0]
+    assert flaky_tasks.RUNS == []  # the worker runs it
+
+
 def test_a_failing_task_runs_again_until_it_succeeds():
     flaky.enqueue("twice broken", 2)
     assert flaky_tasks.RUNS == ["twice broken"] * 3
