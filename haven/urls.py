@@ -5,8 +5,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from haven.api import api
+from haven.core import health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

@@ -66,7 +66,7 @@ def test_limits_are_shared_through_redis(settings):
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "haven.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
         }
     }

@@ -44,7 +44,7 @@ def test_database_and_cache_urls_are_read_from_the_environment(tmp_path):
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "havendb",
-        "django.core.cache.backends.redis.RedisCache",
+        "haven.core.cache.ResilientRedisCache",
     ]
 
 
