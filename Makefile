@@ -40,10 +40,15 @@ migrate: $(STAMP)
 demo: $(STAMP)
 	$(PY) manage.py seed_demo
 
-## Production-style serving: Granian in WSGI mode, 2 workers, few blocking threads
+## Production serving: migrate, collectstatic, then Granian in WSGI mode with WORKERS
+## processes (one per CPU unless set) of THREADS blocking threads. Each thread may hold
+## one PostgreSQL connection: an app server uses up to WORKERS x THREADS of them.
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+THREADS ?= 4
 serve: $(STAMP)
+	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
-	$(VENV)/bin/granian --interface wsgi --workers 2 --blocking-threads 4 \
+	$(VENV)/bin/granian --interface wsgi --workers $(WORKERS) --blocking-threads $(THREADS) \
 		--host $(HOST) --port $(PORT) haven.wsgi:application
 
 ## The task worker (TASKS_BACKEND=database): runs detectors, notifications and emails

@@ -27,6 +27,16 @@ def test_healthz_answers_without_touching_anything(client, django_assert_num_que
     assert "no-cache" in response["Cache-Control"]
 
 
+def test_plain_http_is_redirected_but_the_health_checks_answer_inside(settings, client):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/help").status_code == 301
+    assert client.get("/help")["Location"] == "https://testserver/help"
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/help", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+
+
 def test_readyz_is_ready_when_every_part_answers(client):
     response = client.get("/readyz")
     assert response.status_code == 200

@@ -9,7 +9,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _django(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    # Not the test run's own: its database, cache, and the browser tests' async switch.
+    ours = ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environ = {k: v for k, v in os.environ.items() if k not in ours}
     environ.update({"HAVEN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "haven.settings"})
     environ.update(env)
     script = f"import django; django.setup(); {code}"
@@ -60,3 +62,38 @@ def test_a_malformed_trusted_proxies_setting_stops_the_server_at_start(tmp_path)
     assert "TRUSTED_PROXIES must be a number of proxies or their networks" in result.stderr
     good = _django("pass", tmp_path, TRUSTED_PROXIES="10.0.0.0/8, fd00::/8")
     assert good.returncode == 0, good.stderr
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "haven.example",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "smtp.haven.example",
+}
+
+
+def test_production_settings_pass_the_deployment_checklist_without_a_warning(tmp_path):
+    result = _django(
+        "from django.core.management import call_command; call_command('check', deploy=True)",
+        tmp_path,
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout + result.stderr
+
+
+def test_production_settings_turn_on_https_only(tmp_path):
+    result = _django(
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER, s.MAILERS['default']['OPTIONS']['host'])",
+        tmp_path,
+        **PRODUCTION,
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True", "31536000", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')",
+        "smtp.haven.example",
+    ]  # fmt: skip
