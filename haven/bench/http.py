@@ -161,6 +161,7 @@ class Server:
             "HAVEN_FRIEND_MESSAGES_PER_MINUTE": "1000000000",
             "ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "ERROR",
+            "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback, no TLS proxy
         }
         self.process: subprocess.Popen | None = None
 
