@@ -39,7 +39,11 @@ def _cache() -> None:
 
 
 def _storage() -> None:
-    default_storage.exists("haven-readyz")
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:  # S3-compatible: the bucket must exist and let us in (one HEAD request)
+        default_storage.connection.meta.client.head_bucket(Bucket=bucket)
+    else:
+        default_storage.exists("haven-readyz")
 
 
 def _tasks() -> None:
