@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrate demo serve worker clean bench bench-safety
+.PHONY: run test test-scaleout lint fmt migrate demo serve worker clean bench bench-safety
 
 $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+## Haven scaled out, end to end: PostgreSQL, Redis, an S3 server, two app servers behind
+## nginx and a task worker, each started and stopped by the test (needs nginx, redis-server)
+test-scaleout: $(STAMP)
+	$(PY) -m pytest -p no:xdist -m scaleout -s haven/core/tests/test_scaleout.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
