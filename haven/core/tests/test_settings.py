@@ -97,3 +97,17 @@ def test_production_settings_turn_on_https_only(tmp_path):
         "True", "31536000", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')",
         "smtp.haven.example",
     ]  # fmt: skip
+
+
+def test_every_environment_variable_haven_reads_is_in_the_deployment_guide():
+    import re
+
+    source = (ROOT / "haven" / "settings.py").read_text()
+    read = set(
+        re.findall(r'(?:environ\.get|environ\[|env_bool|env_list)\(?\s*"([A-Z0-9_]+)"', source)
+    )
+    table = [line for line in (ROOT / "docs" / "deploy.md").read_text().splitlines()
+             if line.startswith("| `")]  # fmt: skip
+    documented = set(re.findall(r"`([A-Z0-9_]+)`", "\n".join(line.split("|")[1] for line in table)))
+    assert len(read) > 40
+    assert read - documented == set()
