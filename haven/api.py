@@ -25,6 +25,7 @@ def _mount() -> None:
     from haven.audit.api import router as audit
     from haven.chats.api import router as chats
     from haven.community.api import router as community
+    from haven.exports.api import router as exports
     from haven.friends.api import router as friends
     from haven.helpcenter.api import router as helpcenter
     from haven.members.api import router as members
@@ -44,6 +45,7 @@ def _mount() -> None:
     api.add_router("/", audit)
     api.add_router("/", notifications)
     api.add_router("/", support)
+    api.add_router("/", exports)
 
 
 _mount()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "haven.notifications",
     "haven.support",
     "haven.automod",
+    "haven.exports",
 ]
 
 MIDDLEWARE = [

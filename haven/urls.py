@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("haven.audit.urls")),
     path("", include("haven.notifications.views")),
     path("", include("haven.support.urls")),
+    path("", include("haven.exports.views")),
 ]
 
 if os.environ.get("HAVEN_BENCH") == "1":
