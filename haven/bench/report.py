@@ -12,6 +12,7 @@ import django
 from django.db import connection
 
 from haven.bench.growth import OPERATIONS, ratios
+from haven.bench.http import ON_THE_WORKER
 
 TARGET_SHARE = 0.6  # send ≥ 60 % of the INSERT floor, feed ≥ 60 % of the SELECT floor
 TARGET_GROWTH = 1.3  # p95 at the largest scale within 1.3× of the smallest
@@ -67,6 +68,16 @@ def targets(http: list[dict], growth: dict[int, dict]) -> list[dict]:
                     "target": f"{name} ≥ 60 % of the bare {by_name[name]['floor'].upper()} view",
                     "value": _pct(share),
                     "met": share >= TARGET_SHARE,
+                }
+            )
+    for name in ON_THE_WORKER:  # the request path must not get slower for the worker
+        inline, worker = by_name.get(name), by_name.get(f"{name}, tasks on the worker")
+        if inline and worker and inline["rps"]:
+            found.append(
+                {
+                    "target": f"{name}: with the task worker ≥ tasks in-process (req/s)",
+                    "value": f"{worker['rps'] / inline['rps']:.2f}×",
+                    "met": worker["rps"] >= inline["rps"],
                 }
             )
     if len(growth) > 1:

@@ -166,7 +166,9 @@ def test_http_benchmark_runs_every_operation_against_a_real_server():
     generate(TOY, progress=_quiet())
     floor.ensure_floor_table()
     rows = http.run(seconds=1, warmup=0, connections=2, write=lambda line: None)
-    assert len(rows) == len(http.operations())
+    assert len(rows) == len(http.operations()) + len(http.ON_THE_WORKER)
+    names = [row["operation"] for row in rows]
+    assert "send a chat message, tasks on the worker" in names
     assert all(row["requests"] > 0 for row in rows)
     assert all(row["unexpected"] == 0 for row in rows), [
         (r["operation"], r["statuses"]) for r in rows if r["unexpected"]
