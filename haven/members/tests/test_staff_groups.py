@@ -162,3 +162,17 @@ def test_an_admins_delete_in_django_admin_is_audited_with_a_snapshot(ada, alice,
     assert response.status_code == 302
     entry = AuditEntry.objects.get(event="admin_delete", target_type="post", target_id=post.pk)
     assert entry.actor == ada and entry.snapshot["title"] == "A question"
+
+
+def test_createsuperuser_makes_an_admin_who_opens_the_staff_desk(web, monkeypatch):
+    from django.core.management import call_command
+
+    from haven.members.models import Member
+    from haven.members.roles import role_of
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long operator passphrase")
+    call_command("createsuperuser", interactive=False, username="root", email="root@haven.example")
+    root = Member.objects.get(username="root")
+    assert role_of(root) == ADMIN and root.public_id
+    assert web(root).get("/staff/roles").status_code == 200
+    assert web(root).get("/staff/audit").status_code == 200
