@@ -30,6 +30,7 @@ def _mount() -> None:
     from haven.helpcenter.api import router as helpcenter
     from haven.members.api import router as members
     from haven.moderation.api import router as moderation
+    from haven.moderation.staff_roles import router as staff_roles
     from haven.notifications.api import router as notifications
     from haven.safety.api import ROUTERS as safety
     from haven.support.api import router as support
@@ -41,6 +42,7 @@ def _mount() -> None:
     for router in safety:
         api.add_router("/", router)
     api.add_router("/", moderation)
+    api.add_router("/", staff_roles)
     api.add_router("/", helpcenter)
     api.add_router("/", audit)
     api.add_router("/", notifications)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "haven.support",
     "haven.automod",
     "haven.exports",
+    "haven.demo",
+    "haven.bench",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +139,11 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 HAVEN_TASK_ATTEMPTS = int(os.environ.get("HAVEN_TASK_ATTEMPTS", "5"))
 
 AUTH_USER_MODEL = "members.Member"
+# How the API's bearer-token auth (haven.core.api) finds a token's member.
+HAVEN_TOKEN_LOOKUP = "haven.members.selectors.member_for_token"
+# The signed link the sign-in page shows a suspended or removed member (members knows
+# nothing of the desk; the desk provides it).
+HAVEN_STANDING_LINK = "haven.moderation.links.standing_url"
 # Suspended and removed accounts are refused at sign-in and on every session request.
 AUTHENTICATION_BACKENDS = ["haven.members.standing.StandingBackend"]
 PASSWORD_HASHERS = [

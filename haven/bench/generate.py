@@ -45,7 +45,6 @@ from django.db import connection, transaction
 
 from haven.chats.models import Chat, ChatMembership, Message
 from haven.community.models import Comment, Post, Share
-from haven.core.api import hash_token
 from haven.friends.models import Friendship
 from haven.members.models import ApiToken, Member
 from haven.members.roles import MODERATOR
@@ -591,7 +590,10 @@ def _personas(population: int) -> None:
     ApiToken.objects.bulk_create(
         [
             ApiToken(
-                member=m, name="bench", digest=hash_token(token_of(m.username)), prefix="bench"
+                member=m,
+                name="bench",
+                digest=ApiToken.digest_of(token_of(m.username)),
+                prefix="bench",
             )
             for m in p.values()
         ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from haven.chats.models import Chat, ChatMembership, Message
-from haven.core.admin import AuditedChanges
+from haven.members.staff_admin import AuditedChanges
 
 
 @admin.register(Chat)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from haven.community.models import Comment, Post, Share
-from haven.core.admin import AuditedChanges
+from haven.members.staff_admin import AuditedChanges
 
 
 @admin.register(Post)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from haven.core.admin import AuditedChanges
 from haven.friends.models import FriendRequest, Friendship
+from haven.members.staff_admin import AuditedChanges
 
 
 @admin.register(FriendRequest)

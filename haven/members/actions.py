@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from haven.core.api import hash_token
 from haven.core.errors import Invalid, NotFound, require_text
 from haven.core.ratelimit import RateLimited, limit
 from haven.members.addresses import check_email, send_verification, signup_address_key
@@ -180,7 +179,7 @@ def create_token(*, actor: Member, name: str) -> tuple[ApiToken, str]:
         if active >= MAX_TOKENS:
             raise Invalid.field("name", f"You can have at most {MAX_TOKENS} active tokens.")
         token = ApiToken.objects.create(
-            member=actor, name=name, digest=hash_token(secret), prefix=secret[:12]
+            member=actor, name=name, digest=ApiToken.digest_of(secret), prefix=secret[:12]
         )
     return token, secret
 

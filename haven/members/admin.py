@@ -10,9 +10,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 
 from haven.audit.log import record
-from haven.core.admin import AuditedChanges
 from haven.members.models import ApiToken, Member, MemberLanguage
 from haven.members.roles import ADMIN, RANKS, rank_of, role_of
+from haven.members.staff_admin import AuditedChanges
 
 # Account state and roles change through Haven's own actions (moderation,
 # role grants), which check rank and write the audit log; in the admin only a

@@ -1,20 +1,16 @@
-from typing import Literal
-
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from haven.core.api import OPTIONAL, ErrorOut, PageOut, page_limit, viewer
 from haven.core.errors import Invalid, Refused
 from haven.core.pagination import paginate
 from haven.core.ratelimit import client_ip
-from haven.members import actions, addresses, devices, selectors, staffing
-from haven.members.roles import role_of
+from haven.members import actions, addresses, devices, selectors
 from haven.members.schemas import (
     EmailChangeIn,
     EmailOut,
     EmailVerificationIn,
-    MemberBrief,
     MemberOut,
     NewTokenOut,
     ProfileIn,
@@ -143,27 +139,3 @@ def search(
 @router.get("/members/{username}", auth=OPTIONAL, response={200: MemberOut, **ERRORS})
 def member_profile(request: HttpRequest, username: str):
     return selectors.access_member(username)
-
-
-class RoleIn(Schema):
-    role: Literal["none", "support_agent", "moderator"]
-
-
-class StaffOut(Schema):
-    member: MemberBrief
-    role: str | None
-
-
-@router.get("/staff/roles", response={200: list[StaffOut], **ERRORS}, tags=["staff"])
-def list_staff(request: HttpRequest):
-    """Every member with a staff role (admins only)."""
-    return [{"member": m, "role": role_of(m)} for m in staffing.staff_members(viewer(request))]
-
-
-@router.put("/staff/roles/{username}", response={200: StaffOut, **ERRORS}, tags=["staff"])
-def set_role(request: HttpRequest, username: str, payload: RoleIn):
-    """Give a member a staff role below your own, or take it away (admins only; 403 for a
-    member of your rank or above). Written to the audit log."""
-    target = selectors.access_member(username)
-    changed = staffing.set_role(actor=viewer(request), target=target, role=payload.role)
-    return {"member": changed, "role": role_of(changed)}

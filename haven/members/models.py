@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
@@ -150,3 +151,8 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        """What `digest` holds for a token's secret (hashable whatever it holds)."""
+        return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()

@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from haven.core.api import hash_token
 from haven.core.errors import NotFound
 from haven.members.models import ApiToken, Member, MemberLanguage
 
@@ -20,7 +19,7 @@ def member_for_token(secret: str) -> Member | None:
     now = timezone.now()
     token = (
         ApiToken.objects.select_related("member")
-        .filter(digest=hash_token(secret), revoked_at__isnull=True, member__is_active=True)
+        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True, member__is_active=True)
         .filter(Q(member__suspended_until__isnull=True) | Q(member__suspended_until__lte=now))
         .first()
     )

@@ -11,7 +11,6 @@ urlpatterns = [
     path("members", views.search, name="search"),
     path("u/<str:username>", views.profile, name="profile"),
     path("settings", views.settings_home, name="settings"),
-    path("staff/roles", views.staff_roles, name="staff_roles"),
     path("settings/profile", views.edit_profile, name="edit_profile"),
     path("settings/email", views.email_settings, name="email"),
     path("settings/email/verify", views.resend_verification, name="resend_verification"),

@@ -1,4 +1,4 @@
-from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haven.community import selectors as community
@@ -14,7 +15,7 @@ from haven.core.errors import HavenError, Invalid, NotFound
 from haven.core.ratelimit import RateLimited, client_ip
 from haven.core.web import act_on_form, add_errors, confirm, cursor_of, with_headers
 from haven.friends.selectors import relationship
-from haven.members import actions, addresses, devices, selectors, staffing
+from haven.members import actions, addresses, devices, selectors
 from haven.members.forms import EmailForm, ProfileForm, SigninForm, SignupForm, TokenForm
 from haven.members.languages import LANGUAGE_CHOICES
 from haven.members.roles import ROLE_LABELS, role_of
@@ -78,9 +79,9 @@ class SigninView(LoginView):
     def form_invalid(self, form):
         context = self.get_context_data(form=form)
         if form.barred_member is not None:
-            from haven.moderation.standing import standing_url
-
-            context["standing_link"] = standing_url(form.barred_member)
+            context["standing_link"] = import_string(settings.HAVEN_STANDING_LINK)(
+                form.barred_member
+            )
         return self.render_to_response(context, status=403 if form.barred_member else 200)
 
 
@@ -236,38 +237,3 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
     return redirect("members:tokens")
-
-
-class RoleForm(forms.Form):
-    username = forms.CharField(max_length=30)
-    role = forms.ChoiceField(
-        choices=[
-            ("none", "No staff role"),
-            ("support_agent", "Support agent"),
-            ("moderator", "Moderator"),
-        ]  # fmt: skip
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def staff_roles(request: HttpRequest) -> HttpResponse:
-    """Admins grant and take away staff roles (below their own)."""
-    staff = staffing.staff_members(request.user)
-    form = RoleForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                target = selectors.access_member(form.cleaned_data["username"].strip().lower())
-                staffing.set_role(actor=request.user, target=target, role=form.cleaned_data["role"])
-            except HavenError as exc:
-                add_errors(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"{target.username}'s role was changed.")
-                return redirect("members:staff_roles")
-        else:
-            status = 400
-    rows = [(m, ROLE_LABELS.get(role_of(m) or "", "")) for m in staff]
-    return render(request, "members/staff_roles.html", {"rows": rows, "form": form}, status=status)

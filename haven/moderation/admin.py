@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.contrib import admin
 
 from haven.audit.log import record
-from haven.core.admin import ReadOnlyForStaff
 from haven.members.roles import ADMIN, MODERATOR, RANKS, rank_of
+from haven.members.staff_admin import ReadOnlyForStaff
 from haven.moderation.models import (
     Appeal,
     Case,

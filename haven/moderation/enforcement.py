@@ -34,6 +34,7 @@ from haven.members.models import ApiToken, Member
 from haven.members.roles import ADMIN, MODERATOR, RANKS, fresh_rank, rank_of
 from haven.members.standing import when
 from haven.moderation import priority
+from haven.moderation.links import APPEAL_DAYS, standing_url
 from haven.moderation.models import Appeal, Case, Enforcement, Signal
 from haven.notifications.actions import notify
 from haven.safety.categories import chosen_category
@@ -47,7 +48,6 @@ STRIKES = (Kind.WARN, Kind.RESTRICT, Kind.SUSPEND, Kind.REMOVE_MEMBER)
 TIMED = (Kind.RESTRICT, Kind.SUSPEND)
 MAX_DAYS = 365
 REASON_MAX = 2000
-APPEAL_DAYS = 30
 APPEAL_MAX = 2000
 CONTENT = {
     TargetType.POST: Post,
@@ -349,8 +349,6 @@ def _tell_subject(enforcement: Enforcement) -> None:
     kind = enforcement.kind
     if kind == Kind.DISMISS:
         return
-    from haven.moderation.standing import standing_url
-
     lines = []
     about = describe(enforcement.case, content_of(enforcement.case))
     if about:

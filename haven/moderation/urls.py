@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haven.moderation import views
+from haven.moderation import staff_roles, views
 
 app_name = "moderation"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/cases/<int:case_id>/decide", views.decide, name="decide"),
     path("staff/appeals", views.appeal_list, name="appeals"),
     path("staff/appeals/<int:appeal_id>", views.appeal_page, name="appeal"),
+    path("staff/roles", staff_roles.staff_roles, name="staff_roles"),
     path("settings/standing", views.my_standing, name="standing"),
     path("standing/<str:token>", views.standing_by_link, name="standing_link"),
 ]

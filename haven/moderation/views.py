@@ -17,8 +17,9 @@ from haven.members.roles import ADMIN, role_of
 from haven.moderation import enforcement, selectors
 from haven.moderation.dashboard import dashboard as build_dashboard
 from haven.moderation.enforcement import TIMED, Kind
+from haven.moderation.links import member_for_link
 from haven.moderation.models import Appeal, Case
-from haven.moderation.standing import member_for_link, standing_of
+from haven.moderation.standing import standing_of
 from haven.safety.categories import active_categories
 
 ACTION_LABELS = dict(Kind.choices)

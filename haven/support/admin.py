@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from haven.core.admin import ReadOnlyForStaff
 from haven.members.roles import SUPPORT_AGENT
+from haven.members.staff_admin import ReadOnlyForStaff
 from haven.support.models import Ticket, TicketMessage
 
 

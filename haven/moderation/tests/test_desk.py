@@ -919,7 +919,7 @@ def test_a_share_is_no_way_round_a_removal(api, alice, bob, carol, mia):
 
 
 def test_the_standing_link_dies_when_the_account_is_no_longer_barred(api, reported, bob, mia):
-    from haven.moderation.standing import standing_url
+    from haven.moderation.links import standing_url
 
     assert _act(api(mia), reported, "suspend", days=7).status_code == 201
     bob.refresh_from_db()

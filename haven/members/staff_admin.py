@@ -1,4 +1,5 @@
-"""Pieces of Django admin shared by apps (no models are registered here)."""
+"""Pieces of Django admin shared by apps: read-only views for staff of a given rank, and
+audited changes (no models are registered here)."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from haven.core.demo.people import MEMBERS, PASSWORD, STAFF
-from haven.core.demo.seed import demo_counts, seed_demo
+from haven.demo.people import MEMBERS, PASSWORD, STAFF
+from haven.demo.seed import demo_counts, seed_demo
 from haven.members.roles import ROLE_LABELS
 
 PERSONAS = ("alice", "bob", "carol")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from haven.chats.models import Chat, ChatMembership, Message
 from haven.community.models import Comment, Post, Share, Space
-from haven.core.demo.people import PASSWORD
+from haven.demo.people import PASSWORD
 from haven.friends.models import FriendRequest, Friendship
 from haven.members.models import Member, MemberLanguage
 from haven.members.roles import ADMIN, MODERATOR, SUPPORT_AGENT

@@ -16,9 +16,9 @@ from haven.chats import actions as chat_actions
 from haven.chats.models import Chat, Message
 from haven.community import actions as community_actions
 from haven.community.models import Comment, Post, Share, Space
-from haven.core.demo.people import MARKER, MEMBERS, PASSWORD, STAFF, TROUBLEMAKER, Person
-from haven.core.demo.posts import ANSWERS, DISCUSSIONS, NOTEBOOK, Thread
-from haven.core.demo.social import (
+from haven.demo.people import MARKER, MEMBERS, PASSWORD, STAFF, TROUBLEMAKER, Person
+from haven.demo.posts import ANSWERS, DISCUSSIONS, NOTEBOOK, Thread
+from haven.demo.social import (
     CHATS,
     FRIENDS,
     PENDING,
