@@ -70,7 +70,7 @@ bench-safety: $(STAMP)
 ## counts with in-process growth numbers, then every hot path over HTTP (Granian, 2 workers)
 ## against the bare floor views. Own SQLite file, or an EMPTY database in DATABASE_URL.
 BENCH_GROWTH ?= 10000,100000
-BENCH_ENV := HAVEN_VAR_DIR=var/bench-run DEBUG=0 SECRET_KEY=bench-only-not-a-secret-$$(hostname)-0123456789abcdef
+BENCH_ENV := HAVEN_VAR_DIR=var/bench-run DEBUG=0 SECURE_SSL_REDIRECT=false SECRET_KEY=bench-only-not-a-secret-$$(hostname)-0123456789abcdef
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
 	rm -rf var/bench-run
