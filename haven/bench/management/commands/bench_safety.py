@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
 import time
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import override_settings
 
+from haven.bench.growth import timed
 from haven.chats import actions as chats
 from haven.community.models import Share
 from haven.community.selectors import feed_for
@@ -30,25 +30,6 @@ from haven.members.models import Member
 from haven.safety.models import Block
 
 BATCH = 5_000
-
-
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
-
-
-def _time(fn, runs: int) -> dict[str, float]:
-    for _ in range(max(5, runs // 10)):  # warm-up
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return {
-        "p50_ms": round(statistics.median(samples), 3),
-        "p95_ms": round(_percentile(samples, 95), 3),
-    }
 
 
 class Command(BaseCommand):
@@ -85,9 +66,9 @@ class Command(BaseCommand):
         with override_settings(
             HAVEN_MESSAGES_PER_MINUTE=10**9, HAVEN_FRIEND_MESSAGES_PER_MINUTE=10**9
         ):
-            before = {"feed": _time(feed, opts["runs"]), "send_message": _time(send, opts["runs"])}
+            before = {"feed": timed(feed, opts["runs"]), "send_message": timed(send, opts["runs"])}
             self._blocks(rng, viewer, others, opts["blocks"])
-            after = {"feed": _time(feed, opts["runs"]), "send_message": _time(send, opts["runs"])}
+            after = {"feed": timed(feed, opts["runs"]), "send_message": timed(send, opts["runs"])}
         self._report(before, after, opts)
 
     def _community(self, rng: random.Random, opts) -> tuple[Member, Member, list[int]]:
