@@ -207,10 +207,17 @@ def test_haven_scaled_out_behind_nginx(site):
         "SELECT count(*) FROM moderation_signal s JOIN moderation_case c ON s.case_id = c.id "
         "JOIN members_member m ON c.subject_id = m.id WHERE m.username = %s AND s.kind = %s"
     )
-    wait_until(lambda: _sql(site, count_signals, "spammy", "automated")[0][0] == 1, "the signal")
-    ran = _sql(site, "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
-                     "WHERE task_path LIKE %s", "%check_repeated_message")  # fmt: skip
-    assert ran and all(status == "SUCCESSFUL" and workers for status, workers in ran)
+    checks = (
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path LIKE '%%check_repeated_message'"
+    )
+
+    def all_checked() -> bool:
+        ran = _sql(site, checks)
+        return len(ran) == 3 and all(status == "SUCCESSFUL" and who for status, who in ran)
+
+    wait_until(all_checked, "the worker running the three checks")
+    assert _sql(site, count_signals, "spammy", "automated")[0][0] == 1
     worker_log = site["procs"].log("worker")
     assert "haven.automod.tasks.check_repeated_message state=SUCCESSFUL" in worker_log
     say(
