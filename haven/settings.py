@@ -257,6 +257,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django logs every task's start and finish at INFO: two lines per request on an
+    # app server running tasks in-process. Failures still log (ERROR, with traceback).
+    "loggers": {"django.tasks": {"level": os.environ.get("LOG_LEVEL", "WARNING")}},
 }
 
 # Haven's own limits (characters).

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
-from haven.bench.generate import RESERVED, token_of
+from haven.bench.generate import RESERVED, population_size, token_of
 from haven.chats.models import Chat, Message
 from haven.community.models import Comment, Post
 from haven.members.models import Member
@@ -44,6 +44,7 @@ class Operation:
     expect: int = 200
     floor: str = "select"  # the bare view it is compared with
     seq_from: int = 0  # "{seq}" starts here (flags: the first comment id)
+    quick: str = ""  # its name in `make bench-quick` ("" = not run there)
 
 
 def operations() -> list[Operation]:
@@ -70,6 +71,7 @@ def operations() -> list[Operation]:
     top_case = open_cases.values_list("id", flat=True).first()
     flag = '{"target_type": "comment", "target_id": {seq}, "category": "spam"}'
     timeline = "/api/v1/members/bench_owner/timeline"
+    block = "/api/v1/me/blocks/m{seq}"  # a new member each time, from the population's middle
     return [
         Operation("floor: no query", "GET", "/bench/floor/none", None, floor="none"),
         Operation("floor: one SELECT", "GET", "/bench/floor/select", None, floor="select"),
@@ -82,17 +84,30 @@ def operations() -> list[Operation]:
             MESSAGE,
             201,
             "insert",
+            quick="send message",
         ),
-        Operation("chat list", "GET", "/api/v1/chats", "bench_viewer"),
-        Operation("home feed", "GET", "/api/v1/feed", "bench_viewer"),
+        Operation("chat list", "GET", "/api/v1/chats", "bench_viewer", quick="chat list"),
+        Operation("home feed", "GET", "/api/v1/feed", "bench_viewer", quick="feed"),
         Operation("timeline, stranger", "GET", timeline, "bench_stranger"),
-        Operation("timeline, friend", "GET", timeline, "bench_friend"),
+        Operation("timeline, friend", "GET", timeline, "bench_friend", quick="timeline"),
         Operation("timeline, blocked member", "GET", timeline, "bench_blocked", expect=403),
         Operation(
-            "post comments (50)", "GET", f"/api/v1/posts/{post}/comments?limit=50", "bench_viewer"
+            "post comments (50)",
+            "GET",
+            f"/api/v1/posts/{post}/comments?limit=50",
+            "bench_viewer",
+            quick="post page",
         ),
-        Operation("moderator queue", "GET", "/api/v1/staff/cases?status=open", "bench_mod"),
-        Operation("case page, top case", "GET", f"/api/v1/staff/cases/{top_case}", "bench_mod"),
+        Operation(
+            "moderator queue", "GET", "/api/v1/staff/cases?status=open", "bench_mod", quick="queue"
+        ),
+        Operation(
+            "case page, top case",
+            "GET",
+            f"/api/v1/staff/cases/{top_case}",
+            "bench_mod",
+            quick="case page",
+        ),
         Operation(
             "flag a comment",
             "POST",
@@ -102,6 +117,7 @@ def operations() -> list[Operation]:
             201,
             "insert",
             seq_from=(first_comment or 1) - 1,
+            quick="flag",
         ),
         Operation(
             "report with 2 messages",
@@ -111,6 +127,18 @@ def operations() -> list[Operation]:
             json.dumps(report),
             201,
             "insert",
+            quick="report",
+        ),
+        Operation(
+            "block a member",
+            "PUT",
+            block,
+            "bench_flagger",
+            "",
+            200,
+            "insert",
+            seq_from=population_size() // 2,
+            quick="block",
         ),
         # Again after the writes: the reports above all went to one member's case.
         Operation(
@@ -262,6 +290,15 @@ def _measure(server: Server, ops: list[Operation], *, seconds: float, warmup: fl
     return results
 
 
+def _ratios(results: list[dict]) -> list[dict]:
+    floors = {r["floor"]: r["rps"] for r in results if r["operation"].startswith("floor:")}
+    for r in results:
+        r.pop("next_seq", None)
+        r["floor_rps"] = floors.get(r["floor"])
+        r["of_floor"] = round(r["rps"] / r["floor_rps"], 3) if r.get("floor_rps") else None
+    return results
+
+
 def run(*, seconds: float, warmup: float, connections: int, write=print) -> list[dict]:
     """Every operation against one server (warm-up run, then the measured run); then the
     send and flag operations again with their tasks stored for the worker."""
@@ -277,9 +314,16 @@ def run(*, seconds: float, warmup: float, connections: int, write=print) -> list
     ]
     with Server(tasks="database") as server:
         results += _measure(server, again, **timing)
-    floors = {r["floor"]: r["rps"] for r in results if r["operation"].startswith("floor:")}
+    return _ratios(results)
+
+
+def quick(*, seconds: float, warmup: float, connections: int, write=print) -> list[dict]:
+    """The floors and the operations `make bench-quick` names, on one server."""
+    ops = [op for op in operations() if op.quick or op.name.startswith("floor:")]
+    timing = {"seconds": seconds, "warmup": warmup, "connections": connections, "write": write}
+    with Server() as server:
+        results = _measure(server, ops, **timing)
+    names = {op.name: op.quick for op in ops}
     for r in results:
-        r.pop("next_seq")
-        r["floor_rps"] = floors.get(r["floor"])
-        r["of_floor"] = round(r["rps"] / r["floor_rps"], 3) if r.get("floor_rps") else None
-    return results
+        r["quick"] = names[r["operation"]]
+    return _ratios(results)
