@@ -141,6 +141,12 @@ HAVEN_TASK_ATTEMPTS = int(os.environ.get("HAVEN_TASK_ATTEMPTS", "5"))
 AUTH_USER_MODEL = "members.Member"
 # How the API's bearer-token auth (haven.core.api) finds a token's member.
 HAVEN_TOKEN_LOOKUP = "haven.members.selectors.member_for_token"
+# Seconds an API token's member is cached (haven.members.token_cache; 0 turns it off).
+# Changes forget the entry at once; without Redis the cache is per process, so other
+# app processes see a revoke or suspension when their entry expires: keep it short.
+HAVEN_TOKEN_CACHE_SECONDS = int(
+    os.environ.get("HAVEN_TOKEN_CACHE_SECONDS", "60" if REDIS_URL else "5")
+)
 # The signed link the sign-in page shows a suspended or removed member (members knows
 # nothing of the desk; the desk provides it).
 HAVEN_STANDING_LINK = "haven.moderation.links.standing_url"

@@ -4,31 +4,42 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from haven.core.errors import NotFound
+from haven.members import token_cache
 from haven.members.models import ApiToken, Member, MemberLanguage
 
 TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 
 
 def member_for_token(secret: str) -> Member | None:
-    """The active, unsuspended member owning an unrevoked token, in one indexed query.
-    (Suspension and removal also revoke every token; this is the second lock.)"""
+    """The active, unsuspended member owning an unrevoked token: from the token cache
+    (haven.members.token_cache) or one indexed query. (Suspension and removal also
+    revoke every token and forget the cached entries; this is the second lock.)"""
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("member")
-        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True, member__is_active=True)
-        .filter(Q(member__suspended_until__isnull=True) | Q(member__suspended_until__lte=now))
-        .first()
-    )
-    if token is None:
+    digest = ApiToken.digest_of(secret)
+    cached = token_cache.get(digest)
+    if cached is not None:
+        member, token_id, last_used_at = cached
+    else:
+        token = (
+            ApiToken.objects.select_related("member")
+            .filter(digest=digest, revoked_at__isnull=True, member__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        member, token_id, last_used_at = token.member, token.pk, token.last_used_at
+        token_cache.put(digest, member, token_id, last_used_at)
+    if member.suspended_until is not None and member.suspended_until > now:
         return None
     # Touch at most every few minutes: a write per API request would be costly.
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_EVERY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.member
+    if last_used_at is None or now - last_used_at > TOKEN_TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        token_cache.put(digest, member, token_id, now)
+    return member
 
 
 def with_languages(queryset: QuerySet[Member]) -> QuerySet[Member]:

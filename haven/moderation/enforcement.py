@@ -30,6 +30,7 @@ from haven.chats.models import Message
 from haven.community.models import Comment, Post, Share
 from haven.core.errors import Conflict, Invalid, NotFound, NotSignedIn, Refused
 from haven.friends.models import Friendship
+from haven.members import token_cache
 from haven.members.models import ApiToken, Member
 from haven.members.roles import ADMIN, MODERATOR, RANKS, fresh_rank, rank_of
 from haven.members.standing import when
@@ -262,6 +263,7 @@ def _apply(kind: str, case: Case, subject: Member, until, now) -> dict:
         members.update(restricted_until=None, suspended_until=None)
     elif kind == Kind.REINSTATE:
         members.update(is_active=True, removed_at=None)
+    token_cache.forget_member(subject.pk)  # update() sends no signal; API requests see it now
     subject.refresh_from_db()
     return _standing(subject)
 

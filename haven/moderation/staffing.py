@@ -7,6 +7,7 @@ from django.db import transaction
 
 from haven.audit.log import record
 from haven.core.errors import Invalid, NotSignedIn, Refused
+from haven.members import token_cache
 from haven.members.models import Member
 from haven.members.roles import ADMIN, MODERATOR, RANKS, SUPPORT_AGENT, fresh_rank, role_of
 
@@ -61,6 +62,7 @@ def set_role(*, actor, target: Member, role: str) -> Member:
         if new:
             target.groups.add(Group.objects.get_or_create(name=new)[0])
         Member.objects.filter(pk=target.pk).update(is_staff=new is not None)
+        token_cache.forget_member(target.pk)
         released = _release_work(target, RANKS.get(new, 0))
         record(actor=actor, event="role_change", target=target, old={"role": before},
                new={"role": new, **released})  # fmt: skip
