@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from haven.audit import selectors
 from haven.core.api import ErrorOut, PageOut, page_limit, viewer
@@ -23,8 +23,10 @@ class AuditOut(Schema):
     old: Any = None
     new: Any = None
     snapshot: Any = None
-    prev_hash: str
-    hash: str
+    prev_hash: str = Field(
+        description="The hash of the entry before, for entries written before seals; empty since."
+    )
+    hash: str = Field(description="The entry's own hash, over every field above.")
 
 
 @router.get(

@@ -1,8 +1,9 @@
-"""`manage.py verify_audit`: walk the hash chain; name the first broken row."""
+"""`manage.py verify_audit`: check every entry's hash and the seals' chain; name the
+first broken row; say how many entries wait for their seal."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from haven.audit.log import first_broken
+from haven.audit.log import first_broken, unsealed
 from haven.audit.models import AuditEntry
 
 
@@ -14,4 +15,8 @@ class Command(BaseCommand):
         if broken is not None:
             where = f"row {broken.pk}" if broken.pk else "the chain's end"
             raise CommandError(f"Audit chain broken at {where}: {broken.event}")
-        self.stdout.write(f"Audit chain intact: {AuditEntry.objects.count()} entries.")
+        waiting = unsealed()
+        self.stdout.write(
+            f"Audit chain intact: {AuditEntry.objects.count()} entries, "
+            f"{waiting} not sealed yet (each checked against its own hash)."
+        )
