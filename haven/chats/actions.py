@@ -39,11 +39,11 @@ def _chat_between(a, b) -> Chat:
 
 
 def _post(chat: Chat, sender, body: str) -> Message:
+    """One INSERT: a trigger (migration 0006) moves the chat's preview to the message and
+    the sender's read mark past it, in the same statement."""
     message = Message.objects.create(
         chat=chat, sender=sender, body=body, fingerprint=fingerprint(body)
     )
-    Chat.objects.filter(pk=chat.pk).update(last_message=message, last_message_at=message.created_at)
-    ChatMembership.objects.filter(chat=chat, member=sender).update(last_read_message_id=message.pk)
     chat.last_message, chat.last_message_at = message, message.created_at
     emit(message_sent, message_id=message.pk, sender_id=sender.pk, chat_id=chat.pk,
                    fingerprint=message.fingerprint)  # fmt: skip

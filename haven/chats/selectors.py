@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from haven.chats.models import Chat, Message
 from haven.core.errors import NotFound
 from haven.core.pagination import Page, paginate
+from haven.safety import policies
 from haven.safety.selectors import visible_messages
 
 
@@ -42,10 +43,12 @@ def chats_of(member, *, cursor: str | None = None, limit: int | None = None) -> 
 
 def access_chat(member, chat_id: int) -> Chat:
     """A chat the member is in, with someone still on Haven; any other chat does not
-    exist for them (a chat with a removed member left with them, as in `chats_of`)."""
+    exist for them (a chat with a removed member left with them, as in `chats_of`).
+    The same query answers whether they may message in it (policies.message_probes)."""
     chat = (
         _mine(member)
         .filter(pk=chat_id, member_low__is_active=True, member_high__is_active=True)
+        .annotate(**policies.message_probes(member))
         .first()
     )
     if chat is None:

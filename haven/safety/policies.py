@@ -132,15 +132,33 @@ def can_start_chat(actor, target) -> Decision:
     return Decision(False, CANNOT_CHAT)
 
 
+def message_probes(actor) -> dict[str, Exists]:
+    """`can_message`'s probes as annotations on a query of the actor's own chats, so
+    that finding the chat answers them too (chats.selectors.access_chat): one query
+    for the chat, the other member's state (joined there) and the blocks. In a chat
+    of the actor's, the other member's id is low + high - the actor's."""
+    other = OuterRef("member_low_id") + OuterRef("member_high_id") - actor.pk
+    return {
+        "policy_blocks_me": blocks(other, actor.pk),
+        "policy_i_block": blocks(actor.pk, other),
+        "policy_friends": friends(actor.pk, other),
+    }
+
+
 def can_message(actor, chat) -> Decision:
     """`chat` must already be one the actor belongs to (see chats.selectors.access_chat).
-    One query: the other member's account state, a block either way and whether the
-    two are friends (for the contact limits)."""
+    The other member's account state, a block either way and whether the two are
+    friends (for the contact limits): read with the chat (`message_probes`), or one
+    query here."""
     _signed_in(actor)
-    other_id = chat.member_high_id if actor.pk == chat.member_low_id else chat.member_low_id
-    row = _about(
-        other_id, **_blocked_either_way(actor.pk, other_id), friends=friends(actor.pk, other_id)
-    )
+    if hasattr(chat, "policy_friends"):  # access_chat found both members active
+        row = {"is_active": True, "blocks_me": chat.policy_blocks_me,
+               "i_block": chat.policy_i_block, "friends": chat.policy_friends}  # fmt: skip
+    else:
+        other_id = chat.member_high_id if actor.pk == chat.member_low_id else chat.member_low_id
+        row = _about(
+            other_id, **_blocked_either_way(actor.pk, other_id), friends=friends(actor.pk, other_id)
+        )
     if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
         return Decision(False, CANNOT_MESSAGE)
     return Decision(True, friends=row["friends"])
