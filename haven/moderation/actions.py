@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case as Switch
-from django.db.models import DateTimeField, F, Q, Value, When
+from django.db import connection
 from django.utils import timezone
 
 from haven.moderation import priority
 from haven.moderation.models import Case, Signal
+
+# A new case starts as the ORM's defaults plus its first signal (version 2, as it was
+# when created then counted); an existing one counts the signal, and a closed one
+# re-opens as a new round (its age and first-action clock restart). PostgreSQL and
+# SQLite (3.35+) both take this upsert.
+UPSERT = """
+INSERT INTO moderation_case (target_type, target_id, subject_id, status, signal_count,
+    flag_weight, version, opened_at, last_signal_at, closed_at, assigned_to_id,
+    claimed_at, first_action_at, priority_base, rank, top_category_id)
+VALUES (%s, %s, %s, 'open', 1, %s, 2, %s, %s, NULL, NULL, NULL, NULL, 0, 0, NULL)
+ON CONFLICT (target_type, target_id) DO UPDATE SET
+    opened_at = CASE WHEN moderation_case.status = 'closed' THEN excluded.opened_at
+                     ELSE moderation_case.opened_at END,
+    first_action_at = CASE WHEN moderation_case.status = 'closed' THEN NULL
+                           ELSE moderation_case.first_action_at END,
+    status = 'open',
+    closed_at = NULL,
+    signal_count = moderation_case.signal_count + 1,
+    flag_weight = moderation_case.flag_weight + excluded.flag_weight,
+    last_signal_at = excluded.last_signal_at,
+    version = moderation_case.version + 1
+RETURNING id
+"""
 
 
 def add_signal(
@@ -25,35 +46,17 @@ def add_signal(
 ) -> tuple[Case, Signal]:
     """Attach a signal to the one case for this target, creating or re-opening it.
 
-    Must run inside the caller's transaction. The case row is created with
-    get-or-create under the unique (target_type, target_id) constraint and then
-    updated with a single UPDATE, so two signals arriving together never make two
-    cases or lose a re-open.
+    Must run inside the caller's transaction. One upsert statement on the unique
+    (target_type, target_id) constraint creates the case or counts the signal on it
+    (re-opening a closed one), so two signals arriving together never make two cases
+    or lose a re-open; then the case is read back.
     """
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            case, _ = Case.objects.get_or_create(
-                target_type=target_type, target_id=target_id, defaults={"subject": subject}
-            )
-    except IntegrityError:  # another signal created it between our SELECT and INSERT
-        case = Case.objects.get(target_type=target_type, target_id=target_id)
-    flag_weight = F("flag_weight") + (weight if kind == Signal.Kind.FLAG else 0)
-    was_closed = Q(status=Case.Status.CLOSED)
-    Case.objects.filter(pk=case.pk).update(
-        status=Case.Status.OPEN,
-        closed_at=None,
-        # A re-opened case is a new round: its age and first-action clock restart.
-        opened_at=Switch(When(was_closed, then=Value(now)), default=F("opened_at")),
-        first_action_at=Switch(
-            When(was_closed, then=Value(None, output_field=DateTimeField())),
-            default=F("first_action_at"),
-        ),
-        signal_count=F("signal_count") + 1,
-        flag_weight=flag_weight,
-        last_signal_at=now,
-        version=F("version") + 1,
-    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    flag_weight = weight if kind == Signal.Kind.FLAG else 0.0
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT, [target_type, target_id, subject.pk, flag_weight, now, now])
+        case_id = cursor.fetchone()[0]
+    case = Case.objects.get(pk=case_id)
     signal = Signal.objects.create(
         case=case,
         kind=kind,
@@ -63,6 +66,5 @@ def add_signal(
         flag=flag,
         report=report,
     )
-    case.refresh_from_db()
     priority.refresh(case)
     return case, signal
