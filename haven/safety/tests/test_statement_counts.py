@@ -1,0 +1,58 @@
+"""How many SQL statements each hot path costs, so they cannot creep back (issue 11).
+
+Counted through the API as a member calls it, with the token already cached (the
+client's second request) and the default in-process tasks, so the count includes
+what runs right after the commit: the spam check of a message, the audit sealer.
+Inside a test, each transaction is a savepoint, which counts as two statements
+(SAVEPOINT, RELEASE) where a real request has BEGIN and COMMIT."""
+
+from __future__ import annotations
+
+import pytest
+
+from haven.chats.actions import send_message, start_chat
+from haven.community.actions import add_comment, create_post
+
+pytestmark = pytest.mark.django_db
+
+
+def _statements(client, count_queries, method: str, path: str, body=None):
+    assert client.get("/me").status_code == 200  # the token is cached from here
+    with count_queries() as captured:
+        response = getattr(client, method)(path, *([body] if body is not None else []))
+    assert response.status_code in (200, 201), response.content
+    return [q["sql"] for q in captured]
+
+
+def test_sending_a_message(api, alice, bob, count_queries):
+    chat, _ = start_chat(actor=alice, target=bob, body="Hi Bob")
+    sql = _statements(api(alice), count_queries, "post", f"/chats/{chat.pk}/messages",
+                      {"body": "How was the lesson?"})  # fmt: skip
+    assert (
+        len(sql) == 4
+    )  # access + policy, SAVEPOINT, INSERT (a trigger moves the preview), RELEASE
+
+
+def test_flagging_a_comment(api, alice, bob, count_queries):
+    post = create_post(actor=alice, space="discussions", title="Hello", body="Say hi")
+    comment = add_comment(actor=bob, post=post, body="Buy essays at essays.example")
+    flag = {"target_type": "comment", "target_id": comment.pk, "category": "spam"}
+    sql = _statements(api(alice), count_queries, "post", "/flags", flag)
+    # 19 for the flag (was 28 with the audit head lock and the case get-or-create), then
+    # the audit sealer's 7, which runs once per sealing round, not per action
+    assert len(sql) == 26
+
+
+def test_reporting_with_two_messages(api, alice, bob, count_queries):
+    chat, first = start_chat(actor=bob, target=alice, body="You again")
+    second = send_message(actor=bob, chat=chat, body="Answer me")
+    body = {"username": "bob", "category": "harassment", "details": "He insists.",
+            "evidence": [{"type": "message", "id": m.pk} for m in (first, second)]}  # fmt: skip
+    sql = _statements(api(alice), count_queries, "post", "/reports", body)
+    # two context reads and an INSERT per message; the sealer's 7 as for a flag
+    assert len(sql) == 31
+
+
+def test_blocking(api, alice, bob, count_queries):
+    sql = _statements(api(alice), count_queries, "put", "/me/blocks/bob", {})
+    assert len(sql) == 18  # 11 for the block, the sealer's 7
