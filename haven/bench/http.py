@@ -228,7 +228,7 @@ def parse(output: str) -> dict:
     raise RuntimeError(f"wrk printed no result:\n{output[-2000:]}")
 
 
-def wrk(base: str, op: Operation, *, seconds: float, connections: int, seq: int) -> dict:
+def _wrk(base: str, op: Operation, *, seconds: float, connections: int, seq: int):
     env = {
         **os.environ,
         "BENCH_METHOD": op.method,
@@ -241,8 +241,49 @@ def wrk(base: str, op: Operation, *, seconds: float, connections: int, seq: int)
         "wrk", "-t1", f"-c{connections}", f"-d{max(seconds, 1):g}s", "--timeout", "10s",
         "-s", str(SCRIPT), base,
     ]  # fmt: skip
+    return command, env
+
+
+def wrk(base: str, op: Operation, *, seconds: float, connections: int, seq: int) -> dict:
+    command, env = _wrk(base, op, seconds=seconds, connections=connections, seq=seq)
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return parse(done.stdout)
+
+
+# Audited writes at once: flag, report and block from 3 + 3 + 2 connections together.
+AUDITED_MIX = (("flag a comment", 3), ("report with 2 messages", 3), ("block a member", 2))
+
+
+def audited_writes(ops: list[Operation], seqs: dict[str, int], *, workers: int,
+                   seconds: float) -> dict:  # fmt: skip
+    """Successful audited writes per second from 8 connections on a server with `workers`
+    processes; `seqs` (operation name -> next "{seq}") moves past the ids used."""
+    by_name = {op.name: op for op in ops}
+    with Server(workers=workers) as server:
+        running = []
+        for name, connections in AUDITED_MIX:
+            command, env = _wrk(server.base, by_name[name], seconds=seconds,
+                                connections=connections, seq=seqs[name])  # fmt: skip
+            running.append((name, connections, subprocess.Popen(
+                command, env=env, stdout=subprocess.PIPE, text=True)))  # fmt: skip
+        ok = total = 0
+        for name, connections, process in running:
+            raw = parse(process.communicate()[0])
+            seqs[name] += raw["requests"] + connections
+            total += raw["requests"]
+            ok += sum(n for status, n in raw["statuses"].items() if status.startswith("2"))
+    return {"workers": workers, "rps": round(ok / seconds, 1), "requests": total, "ok": ok}
+
+
+def scaling(ops: list[Operation], seqs: dict[str, int], *, seconds: float, write=print) -> dict:
+    """The audited-writes mix on 1 then 4 app processes: with no lock shared by every
+    write, throughput grows with the processes (issue 11: 1.6x from 1 to 4)."""
+    one = audited_writes(ops, seqs, workers=1, seconds=seconds)
+    four = audited_writes(ops, seqs, workers=4, seconds=seconds)
+    growth = round(four["rps"] / one["rps"], 2) if one["rps"] else None
+    write(f"audited writes, 8 connections: {one['rps']} req/s on 1 worker, "
+          f"{four['rps']} on 4 ({growth}x)")  # fmt: skip
+    return {"one_worker": one, "four_workers": four, "growth": growth}
 
 
 def summarize(op: Operation, raw: dict) -> dict:
@@ -314,7 +355,8 @@ def run(*, seconds: float, warmup: float, connections: int, write=print) -> list
     ]
     with Server(tasks="database") as server:
         results += _measure(server, again, **timing)
-    return _ratios(results)
+    seqs = {r["operation"]: r["next_seq"] for r in results}
+    return _ratios(results), scaling(ops, seqs, seconds=seconds, write=write)
 
 
 def quick(*, seconds: float, warmup: float, connections: int, write=print) -> list[dict]:
@@ -326,4 +368,8 @@ def quick(*, seconds: float, warmup: float, connections: int, write=print) -> li
     names = {op.name: op.quick for op in ops}
     for r in results:
         r["quick"] = names[r["operation"]]
-    return _ratios(results)
+    seqs = {r["operation"]: r["next_seq"] for r in results}
+    growth = scaling(ops, seqs, seconds=seconds, write=write)["growth"]
+    results = _ratios(results)
+    results.append({"quick": "audited writes 4/1 workers", "of_floor": growth, "unexpected": 0})
+    return results

@@ -126,6 +126,15 @@ def markdown(result: dict) -> str:
                 f"{r['p99_ms']} | {floor} | {statuses} |"
             )
         lines.append("")
+    mix = result.get("audited_writes") or {}
+    if mix:
+        one, four = mix["one_worker"], mix["four_workers"]
+        lines += [
+            "Audited writes (flag + report + block) from 8 connections at once: "
+            f"{one['rps']:,} req/s on 1 app process, {four['rps']:,} on 4 "
+            f"({mix['growth']}×; target ≥ 1.6×).",
+            "",
+        ]
     found_queue = result.get("queue") or {}
     if found_queue:
         lines += [

@@ -128,6 +128,12 @@ def test_every_http_operation_finds_its_data():
     assert all("None" not in op.path + op.body for op in ops)
     flag = next(op for op in ops if op.name == "flag a comment")
     assert Comment.objects.filter(pk=flag.seq_from + 1, author_id__gt=RESERVED).exists()
+    block = next(op for op in ops if op.name == "block a member")
+    assert Member.objects.filter(username=f"m{block.seq_from + 1}").exists()
+    assert {op.quick for op in ops if op.quick} == {
+        "send message", "feed", "timeline", "chat list", "post page", "flag", "report",
+        "block", "queue", "case page",
+    }  # fmt: skip
 
 
 def test_floor_views_are_not_mounted_without_haven_bench():
@@ -169,7 +175,8 @@ def test_http_benchmark_runs_every_operation_against_a_real_server():
         pytest.skip("the one-second HTTP smoke run needs PostgreSQL's concurrent writes")
     generate(TOY, progress=_quiet())
     floor.ensure_floor_table()
-    rows = http.run(seconds=1, warmup=0, connections=2, write=lambda line: None)
+    rows, mix = http.run(seconds=1, warmup=0, connections=2, write=lambda line: None)
+    assert mix["one_worker"]["ok"] > 0 and mix["four_workers"]["ok"] > 0
     assert len(rows) == len(http.operations()) + len(http.ON_THE_WORKER)
     names = [row["operation"] for row in rows]
     assert "send a chat message, tasks on the worker" in names

@@ -67,6 +67,7 @@ class Command(BaseCommand):
             "http": [],
             "growth": {},
             "queue": {},
+            "audited_writes": {},
         }
         ensure_floor_table()
         for scale in scales:
@@ -83,7 +84,7 @@ class Command(BaseCommand):
         result["queue"] = {"added": added, **queue.measure(opts["runs"])}
         self.stdout.write(f"queue at {result['queue']['cases']:,} cases: {result['queue']}")
         if http_at:
-            result["http"] = http.run(
+            result["http"], result["audited_writes"] = http.run(
                 seconds=opts["seconds"],
                 warmup=opts["warmup"],
                 connections=opts["connections"],
