@@ -4,6 +4,7 @@ sealer (haven.audit.sealer) links committed entries into the chain. See models.p
 
 from __future__ import annotations
 
+from itertools import batched
 from typing import Any
 
 from django.db import transaction
@@ -70,7 +71,7 @@ def first_broken() -> AuditEntry | None:
     then the head, then the entries still waiting for a seal."""
     previous, seq = GENESIS, 0
     seals = AuditSeal.objects.order_by("seq").values_list("seq", "entry_id", "prev_hash", "hash")
-    for chunk in _chunks(seals.iterator(chunk_size=2000), 2000):
+    for chunk in batched(seals.iterator(chunk_size=2000), 2000):
         entries = AuditEntry.objects.in_bulk([entry_id for _, entry_id, _, _ in chunk])
         for number, entry_id, prev_hash, digest in chunk:
             seq += 1
@@ -109,14 +110,3 @@ def first_broken() -> AuditEntry | None:
 def unsealed() -> int:
     """Entries committed and not sealed into the chain yet."""
     return AuditPending.objects.count()
-
-
-def _chunks(rows, size: int):
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

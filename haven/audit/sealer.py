@@ -42,8 +42,16 @@ def seal_soon() -> None:
 @retried
 def seal_task() -> None:
     cache.delete(ASKED)
-    while seal() == BATCH:
-        pass
+    seal_all()
+
+
+def seal_all() -> int:
+    """Seal every pending entry, a batch per transaction; return how many."""
+    total = n = seal()
+    while n == BATCH:
+        n = seal()
+        total += n
+    return total
 
 
 def seal(batch: int = BATCH) -> int:

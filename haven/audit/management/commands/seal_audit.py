@@ -3,15 +3,11 @@ task does this after each commit; this is for a worker that was down)."""
 
 from django.core.management.base import BaseCommand
 
-from haven.audit.sealer import BATCH, seal
+from haven.audit.sealer import seal_all
 
 
 class Command(BaseCommand):
     help = "Seal the audit entries waiting for their place in the chain."
 
     def handle(self, *args, **options) -> None:
-        total = n = seal()
-        while n == BATCH:
-            n = seal()
-            total += n
-        self.stdout.write(f"Sealed {total} audit entries.")
+        self.stdout.write(f"Sealed {seal_all()} audit entries.")
