@@ -87,3 +87,14 @@ def warm(client: ApiClient) -> ApiClient:
     later requests skip), which would otherwise count against the first measured list."""
     assert client.get("/me").status_code == 200
     return client
+
+
+def decide(client: ApiClient, case, action: str, *, category: str, reason: str, **extra):
+    """A staff decision on `case` through the API, at the case's current version; it
+    must succeed (201)."""
+    case.refresh_from_db()
+    body = {"action": action, "category": category, "reason": reason,
+            "version": case.version, **extra}  # fmt: skip
+    response = client.post(f"/staff/cases/{case.pk}/actions", body)
+    assert response.status_code == 201, response.content
+    return response

@@ -13,7 +13,7 @@ from haven.audit.models import AuditEntry
 from haven.chats.actions import send_message, start_chat
 from haven.community.actions import add_comment, create_post, share
 from haven.conftest import PASSWORD, make_member
-from haven.core.tests.api_helpers import assert_error
+from haven.core.tests.api_helpers import assert_error, decide
 from haven.exports.export import collect
 from haven.moderation.models import Case
 from haven.safety.blocks import block_member
@@ -43,12 +43,7 @@ def story(alice, bob, carol, mia, sam, api):
     support.reply_as_staff(actor=sam, ticket=ticket, body="Try a smaller image.")
     support.reply_as_staff(actor=sam, ticket=ticket, body=STAFF_NOTE, internal=True)
     case = Case.objects.get(target_type="member", target_id=alice.pk)
-    warned = api(mia).post(
-        f"/staff/cases/{case.pk}/actions",
-        {"action": "warn", "category": "harassment", "reason": "Be kind in chat.",
-         "version": case.version},
-    )  # fmt: skip
-    assert warned.status_code == 201, warned.content
+    decide(api(mia), case, "warn", category="harassment", reason="Be kind in chat.")
     return alice
 
 

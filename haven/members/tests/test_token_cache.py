@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from haven.core.tests.api_helpers import assert_error, assert_signed_out_refused
+from haven.core.tests.api_helpers import assert_error, assert_signed_out_refused, decide
 from haven.moderation.models import Case
 from haven.safety.reports import file_report
 
@@ -54,11 +54,7 @@ def _case_about(reporter, subject) -> Case:
 
 
 def _decide(api, mia, case, action, **extra):
-    case.refresh_from_db()
-    body = {"action": action, "category": "harassment", "reason": "Insults in chat.",
-            "version": case.version, **extra}  # fmt: skip
-    response = api(mia).post(f"/staff/cases/{case.pk}/actions", body)
-    assert response.status_code == 201, response.content
+    decide(api(mia), case, action, category="harassment", reason="Insults in chat.", **extra)
 
 
 @pytest.mark.parametrize(("action", "extra"), [("suspend", {"days": 7}), ("remove_member", {})])

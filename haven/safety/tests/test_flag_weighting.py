@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from haven.community.actions import create_post
 from haven.conftest import ApiClient, establish, make_member
+from haven.core.tests.api_helpers import decide
 from haven.members.models import Member
 from haven.moderation.models import Case
 from haven.safety.flags import flag_weight
@@ -70,12 +71,7 @@ def _track_record(member, mia) -> Member:
     spam = _post(make_member(f"spammer{member.pk}"), title="Buy followers")
     _flag(member, spam)
     case = Case.objects.get(target_type="post", target_id=spam.pk)
-    decided = ApiClient(mia).post(
-        f"/staff/cases/{case.pk}/actions",
-        {"action": "remove_content", "category": "spam", "reason": "Spam.",
-         "version": case.version},
-    )  # fmt: skip
-    assert decided.status_code == 201, decided.content
+    decide(ApiClient(mia), case, "remove_content", category="spam", reason="Spam.")
     return member
 
 
