@@ -345,7 +345,7 @@ def _case_rows(seg: Segment) -> Iterator[tuple]:
         yield (
             case, kind, target, subject, "closed" if _closed(i) else "open", 1,
             1.0 if flag else 0.0, 1, _at(i), _at(i), _at(i + 60) if _closed(i) else None,
-            base, rank, seg.spam if flag else seg.harassment,
+            base, rank, seg.spam if flag else seg.harassment, 1, f'["{slug}"]',
         )  # fmt: skip
 
 
@@ -461,6 +461,8 @@ TABLES: list[tuple[str, Any, list[str], Callable[[Segment], Iterator[tuple]], fl
             "priority_base",
             "rank",
             "top_category_id",
+            "reporter_count",
+            "categories",
         ],
         _case_rows,
         0.015,

@@ -29,7 +29,7 @@ from haven.safety.models import PolicyCategory
 CASE_COLUMNS = [
     "id", "target_type", "target_id", "subject_id", "status", "signal_count", "flag_weight",
     "version", "opened_at", "last_signal_at", "closed_at", "priority_base", "rank",
-    "top_category_id",
+    "top_category_id", "reporter_count", "categories",
 ]  # fmt: skip
 SIGNAL_COLUMNS = [
     "id", "case_id", "kind", "reporter_id", "category_id", "weight", "created_at", "outcome",
@@ -46,12 +46,12 @@ def top_up(target: int, progress: Progress) -> int:
     first_case, first_signal = loader.next_id(Case), loader.next_id(Signal)
     lowest = Case.objects.order_by("target_id").values_list("target_id", flat=True).first() or 0
     start_target = min(lowest, 0) - 1
-    categories = list(PolicyCategory.objects.values_list("pk", "severity"))
+    categories = list(PolicyCategory.objects.values_list("pk", "severity", "slug"))
     now = timezone.now()
 
     def cases() -> Iterator[tuple]:
         for n in range(missing):
-            category, severity = categories[n % len(categories)]
+            category, severity, slug = categories[n % len(categories)]
             opened = now - timedelta(minutes=(n * 7919) % (365 * 24 * 60))
             closed = n % 5 == 0
             base = priority.SEVERITY * severity + priority.REPORTER
@@ -59,12 +59,13 @@ def top_up(target: int, progress: Progress) -> int:
             yield (
                 first_case + n, "comment", start_target - n, RESERVED + 1 + n % members,
                 "closed" if closed else "open", 1, 1.0, 1, opened, opened,
-                opened + timedelta(hours=1) if closed else None, base, rank, category,
+                opened + timedelta(hours=1) if closed else None, base, rank, category, 1,
+                f'["{slug}"]',
             )  # fmt: skip
 
     def signals() -> Iterator[tuple]:
         for n in range(missing):
-            category, _ = categories[n % len(categories)]
+            category = categories[n % len(categories)][0]
             opened = now - timedelta(minutes=(n * 7919) % (365 * 24 * 60))
             yield (
                 first_signal + n, first_case + n, "flag", RESERVED + 1 + (n * 31 + 7) % members,

@@ -15,8 +15,9 @@ from haven.moderation.models import Case, Signal
 UPSERT = """
 INSERT INTO moderation_case (target_type, target_id, subject_id, status, signal_count,
     flag_weight, version, opened_at, last_signal_at, closed_at, assigned_to_id,
-    claimed_at, first_action_at, priority_base, rank, top_category_id)
-VALUES (%s, %s, %s, 'open', 1, %s, 2, %s, %s, NULL, NULL, NULL, NULL, 0, 0, NULL)
+    claimed_at, first_action_at, priority_base, rank, top_category_id, reporter_count,
+    categories)
+VALUES (%s, %s, %s, 'open', 1, %s, 2, %s, %s, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, '[]')
 ON CONFLICT (target_type, target_id) DO UPDATE SET
     opened_at = CASE WHEN moderation_case.status = 'closed' THEN excluded.opened_at
                      ELSE moderation_case.opened_at END,
@@ -49,14 +50,15 @@ def add_signal(
     Must run inside the caller's transaction. One upsert statement on the unique
     (target_type, target_id) constraint creates the case or counts the signal on it
     (re-opening a closed one), so two signals arriving together never make two cases
-    or lose a re-open; then the case is read back.
+    or lose a re-open; then the case is read back, and its priority and queue preview
+    are computed in full for a new round or moved by this one signal otherwise.
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     flag_weight = weight if kind == Signal.Kind.FLAG else 0.0
     with connection.cursor() as cursor:
         cursor.execute(UPSERT, [target_type, target_id, subject.pk, flag_weight, now, now])
         case_id = cursor.fetchone()[0]
-    case = Case.objects.get(pk=case_id)
+    case = Case.objects.select_related("top_category").get(pk=case_id)
     signal = Signal.objects.create(
         case=case,
         kind=kind,
@@ -66,5 +68,8 @@ def add_signal(
         flag=flag,
         report=report,
     )
-    priority.refresh(case)
+    if case.opened_at == case.last_signal_at:  # this signal opened the round
+        priority.refresh(case)
+    else:
+        priority.count(case, signal)
     return case, signal

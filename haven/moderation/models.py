@@ -41,6 +41,11 @@ class Case(models.Model):
     top_category = models.ForeignKey(
         PolicyCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The queue's preview of this round (since the case (re)opened), kept with each
+    # signal so no page reads a case's signals: the distinct reporters, and the slugs
+    # of the categories named (a handful at most: there are few policy categories).
+    reporter_count = models.PositiveIntegerField(default=0)
+    categories = models.JSONField(default=list)
 
     class Meta:
         constraints = [

@@ -19,7 +19,10 @@ class CategoryBrief(Schema):
 
 class CaseOut(Schema):
     """One case in the queue. `priority` is the score the queue orders by (see the
-    staff desk help article); `version` must be sent back with every decision."""
+    staff desk help article); `version` must be sent back with every decision.
+    `reporter_count` (distinct members who flagged, reported or wrote a ticket) and
+    `categories` (the policy slugs named) cover the signals since the case last
+    opened; `signal_count` counts every signal it ever had."""
 
     id: int
     status: str
@@ -28,6 +31,8 @@ class CaseOut(Schema):
     priority: float
     top_category: CategoryBrief | None
     signal_count: int
+    reporter_count: int
+    categories: list[str]
     flag_weight: float
     assigned_to: MemberBrief | None
     version: int

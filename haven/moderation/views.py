@@ -21,6 +21,7 @@ from haven.moderation.links import member_for_link
 from haven.moderation.models import Appeal, Case
 from haven.moderation.standing import standing_of
 from haven.safety.categories import active_categories
+from haven.safety.models import PolicyCategory
 
 ACTION_LABELS = dict(Kind.choices)
 CONFIRM_WORDS = {
@@ -98,11 +99,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("moderation:queue")
     extra = urlencode({k: v for k, v in filters.items() if v})
+    # Every category, retired ones too: a case may name one an admin has since retired.
+    categories = list(PolicyCategory.objects.order_by("position", "id"))
+    names = {c.slug: c.name for c in categories}
+    for case in page.items:
+        case.category_names = [names.get(slug, slug) for slug in case.categories]
     context = {
         "page": page,
         "filters": filters,
         "statuses": Case.Status.choices,
-        "categories": active_categories(),
+        "categories": [c for c in categories if c.active],
         "extra": extra,
     }
     return render(request, "moderation/queue.html", context)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 
 from haven.community.actions import add_comment, create_post
+from haven.community.models import Post
 from haven.conftest import make_member
 from haven.core.tests.api_helpers import (
     assert_bad_cursors_refused,
@@ -19,6 +22,7 @@ from haven.core.tests.api_helpers import (
     walk_pages,
     warm,
 )
+from haven.moderation import priority
 from haven.moderation.actions import add_signal
 from haven.moderation.models import Case, Signal
 from haven.safety.flags import flag_item
@@ -119,6 +123,92 @@ def test_signals_racing_for_a_new_target_still_make_one_case():
     assert not errors
     case = Case.objects.get()
     assert (case.signal_count, case.flag_weight) == (4, 4.0)
+    # each took the case row in turn: none of the four reporters was lost
+    assert (case.reporter_count, case.categories) == (4, ["spam"])
+    assert case.priority_base == _recounted(case).priority_base
+
+
+def _recounted(case) -> Case:
+    """The case as a full recount (`priority.refresh`) stores it, without saving."""
+    fresh = Case.objects.get(pk=case.pk)
+    with transaction.atomic():
+        priority.refresh(fresh)
+        transaction.set_rollback(True)
+    return fresh
+
+
+def _signal(case_target, subject, kind, slug, reporter=None):
+    with transaction.atomic():
+        return add_signal(
+            target_type="member",
+            target_id=case_target.pk,
+            subject=subject,
+            kind=kind,
+            category=PolicyCategory.objects.get(slug=slug),
+            reporter=reporter,
+        )
+
+
+def test_each_signal_moves_priority_and_preview_as_a_full_recount_would(alice, bob, carol):
+    dan = make_member("dan")
+    report, automated = Signal.Kind.REPORT, Signal.Kind.AUTOMATED
+    steps = [
+        (report, "spam", alice),  # opens the case: recounted in full
+        (report, "spam", alice),  # the same reporter again: no new reporter term
+        (report, "harassment", carol),  # a new reporter, a more severe category
+        (automated, "spam", None),  # +5, no reporter
+        (report, "scam", dan),  # less severe than harassment: the top stays
+    ]
+    for kind, slug, reporter in steps:
+        case, _ = _signal(bob, bob, kind, slug, reporter)
+        stored, recount = Case.objects.get(pk=case.pk), _recounted(case)
+        assert stored.priority_base == pytest.approx(recount.priority_base)
+        assert stored.rank == pytest.approx(recount.rank)
+        assert stored.top_category_id == recount.top_category_id
+        assert (stored.reporter_count, stored.categories) == (
+            recount.reporter_count,
+            recount.categories,
+        )
+    assert (stored.reporter_count, stored.categories) == (3, ["harassment", "scam", "spam"])
+    assert stored.priority_base == 10 * 4 + 6 * 3 + 5
+
+
+def test_a_signal_on_a_crowded_case_costs_what_it_costs_on_a_new_one(alice, bob, count_queries):
+    _signal(bob, bob, Signal.Kind.REPORT, "spam", alice)
+
+    def cost(reporter) -> int:
+        with count_queries() as captured:
+            _signal(bob, bob, Signal.Kind.REPORT, "harassment", reporter)
+        return len(captured)
+
+    few = cost(make_member("first"))
+    for i in range(40):
+        _signal(bob, bob, Signal.Kind.REPORT, "spam", make_member(f"witness{i}"))
+    # upsert, read back, INSERT, the reporter's record, UPDATE; the category, a savepoint
+    assert cost(make_member("last")) == few == 8
+    assert Case.objects.get().reporter_count == 43
+
+
+def test_a_reopened_case_previews_only_its_new_round(alice, bob, carol):
+    case, _ = _signal(bob, bob, Signal.Kind.REPORT, "harassment", alice)
+    _signal(bob, bob, Signal.Kind.REPORT, "spam", carol)
+    case.signals.update(outcome=Signal.Outcome.AGREED)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED, closed_at=timezone.now())
+    _signal(bob, bob, Signal.Kind.REPORT, "scam", carol)
+    reopened = Case.objects.get(pk=case.pk)
+    assert (reopened.status, reopened.reporter_count, reopened.categories) == ("open", 1, ["scam"])
+    assert reopened.signal_count == 3
+
+
+def test_the_migration_fills_the_preview_of_existing_cases(alice, bob, carol):
+    case, _ = _signal(bob, bob, Signal.Kind.REPORT, "harassment", alice)
+    _signal(bob, bob, Signal.Kind.REPORT, "spam", carol)
+    _signal(bob, bob, Signal.Kind.AUTOMATED, "spam")
+    Case.objects.update(reporter_count=0, categories=[])
+    preview = import_module("haven.moderation.migrations.0004_case_preview")
+    preview.fill_previews(django_apps, None)
+    filled = Case.objects.get(pk=case.pk)
+    assert (filled.reporter_count, filled.categories) == (2, ["harassment", "spam"])
 
 
 # The queue (API)
@@ -145,6 +235,7 @@ def test_queue_item_shows_target_subject_category_and_priority(api, alice, bob, 
     assert item["subject"]["username"] == "bob"
     assert (item["status"], item["signal_count"], item["flag_weight"]) == ("open", 3, 3.0)
     assert item["top_category"]["slug"] == "scam"  # the most severe one named
+    assert (item["reporter_count"], item["categories"]) == (3, ["scam", "spam"])
     assert item["priority"] == 10 * 4 + 6 * 3  # severity 4, three new reporters
     assert "reporters" not in item  # the case page names them, not the list
 
@@ -202,6 +293,10 @@ def test_queue_page_is_for_staff_only(web, alice, bob, carol, sam, mia, ada):
         assert page.status_code == 200
         text = page.content.decode()
         assert "Post" in text and "Commercial spam or advertising" in text
+        assert "1 member reporting since it opened" in text
+    _flag(carol, Post.objects.get(), category="scam")
+    row = web(mia).get("/staff/queue").content.decode()
+    assert "2 members reporting since it opened · Scam, phishing or fraud, Commercial spam" in row
     assert web(mia).get("/staff/queue?status=closed").context["page"].items == []
     assert web(mia).get("/staff/queue?status=nonsense")["Location"] == "/staff/queue"
     assert web(mia).get("/staff/cases?status=closed")["Location"] == "/staff/queue?status=closed"
