@@ -16,6 +16,7 @@ from haven.community.schemas import (
 from haven.core.api import OPTIONAL, ErrorOut, PageOut, page_limit, viewer
 from haven.core.errors import Invalid
 from haven.members.selectors import access_member
+from haven.safety import policies
 
 router = Router(tags=["community"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -144,8 +145,9 @@ def member_timeline(
     request: HttpRequest, username: str, cursor: str | None = None, limit: int | None = page_limit()
 ):
     """A member's shares, newest first, if their timeline setting lets me see them."""
-    owner = access_member(username)
-    return selectors.timeline_of(viewer(request), owner, cursor=cursor, limit=limit)
+    me = viewer(request)
+    owner = access_member(username, languages=False, **policies.timeline_probes(me))
+    return selectors.timeline_of(me, owner, cursor=cursor, limit=limit)
 
 
 @router.get("/feed", response={200: PageOut[ShareOut], **ERRORS})

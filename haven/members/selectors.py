@@ -48,9 +48,12 @@ def with_languages(queryset: QuerySet[Member]) -> QuerySet[Member]:
     )
 
 
-def access_member(username: str) -> Member:
-    """An active member by username, or NotFound (inactive members do not exist publicly)."""
-    member = with_languages(Member.objects.filter(username=username, is_active=True)).first()
+def access_member(username: str, *, languages: bool = True, **annotations) -> Member:
+    """An active member by username, or NotFound (inactive members do not exist publicly).
+    `languages=False` skips their languages (one query fewer); `annotations` are read
+    with the member (a policy's probes, e.g. `policies.timeline_probes`)."""
+    members = Member.objects.filter(username=username, is_active=True).annotate(**annotations)
+    member = (with_languages(members) if languages else members).first()
     if member is None:
         raise NotFound("No such member.")
     return member

@@ -188,9 +188,34 @@ def can_send_friend_request(actor, target) -> Decision:
     return Decision(False, CANNOT_BEFRIEND)
 
 
+def timeline_probes(viewer) -> dict[str, Exists]:
+    """`can_view_timeline`'s probes as annotations on the query that finds the owner
+    (`members.selectors.access_member`), so that one query answers both."""
+    owner = OuterRef("pk")
+    if viewer is None or not viewer.is_authenticated:
+        return {"policy_blocks_anyone": blocks_anyone(owner)}
+    return {
+        "policy_blocks_me": blocks(owner, viewer.pk),
+        "policy_friends": friends(viewer.pk, owner),
+    }
+
+
+def _read_with(member, *probes: str) -> dict[str, Any] | None:
+    """The probes a query annotated `member` with (`timeline_probes`), as `_about`
+    would return them, or None when it was read without them."""
+    if not all(hasattr(member, f"policy_{p}") for p in probes):
+        return None
+    row = {p: getattr(member, f"policy_{p}") for p in probes}
+    return row | {
+        "is_active": member.is_active,
+        "who_can_see_timeline": member.who_can_see_timeline,
+    }
+
+
 def can_view_timeline(viewer, owner) -> Decision:
     """The owner's `who_can_see_timeline`, unless the owner blocks the viewer.
-    (Mirrored in SQL by `selectors.timeline_open_to`.)"""
+    (Mirrored in SQL by `selectors.timeline_open_to`.) No query when `owner` was read
+    with `timeline_probes`; one otherwise."""
     signed_in = viewer is not None and viewer.is_authenticated
     if signed_in and viewer.pk == owner.pk:
         return ALLOW
@@ -198,11 +223,13 @@ def can_view_timeline(viewer, owner) -> Decision:
         # Someone blocked could sign out to read: a member who blocks anyone has no
         # signed-out audience, whatever their setting (mirrored in timeline_open_to).
         if owner.is_active and owner.who_can_see_timeline == TimelinePrivacy.EVERYONE:
-            row = _about(owner.pk, blocks_anyone=blocks_anyone(owner.pk))
+            row = _read_with(owner, "blocks_anyone") or _about(
+                owner.pk, blocks_anyone=blocks_anyone(owner.pk)
+            )
             if row is not None and not row["blocks_anyone"]:
                 return ALLOW
         return Decision(False, SIGN_IN_TO_VIEW, sign_in=True)
-    row = _about(
+    row = _read_with(owner, "blocks_me", "friends") or _about(
         owner.pk, blocks_me=blocks(owner.pk, viewer.pk), friends=friends(viewer.pk, owner.pk)
     )
     if row is None or not row["is_active"] or row["blocks_me"]:

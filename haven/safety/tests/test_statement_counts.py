@@ -11,7 +11,10 @@ from __future__ import annotations
 import pytest
 
 from haven.chats.actions import send_message, start_chat
-from haven.community.actions import add_comment, create_post
+from haven.community.actions import add_comment, create_post, share
+from haven.friends.models import Friendship
+from haven.members.models import TimelinePrivacy
+from haven.safety.blocks import block_member
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +59,19 @@ def test_reporting_with_two_messages(api, alice, bob, count_queries):
 def test_blocking(api, alice, bob, count_queries):
     sql = _statements(api(alice), count_queries, "put", "/me/blocks/bob", {})
     assert len(sql) == 18  # 11 for the block, the sealer's 7
+
+
+def test_reading_a_timeline(api, alice, bob, carol, count_queries):
+    Friendship.objects.bulk_create(
+        [Friendship(member=alice, friend=bob), Friendship(member=bob, friend=alice)]
+    )
+    alice.who_can_see_timeline = TimelinePrivacy.FRIENDS
+    alice.save()
+    share(actor=alice, text="Passed my JLPT N3!")
+    path = "/members/alice/timeline"
+    # the owner with the block and friendship probes, then the page of shares
+    assert len(_statements(api(bob), count_queries, "get", path)) == 2
+    assert api(carol).get(path).status_code == 403  # friends only: the same refusal
+    block_member(actor=alice, target=bob)
+    assert api(bob).get(path).status_code == 403  # blocked: the same words
+    assert api(bob).get(path).json() == api(carol).get(path).json()
