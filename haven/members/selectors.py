@@ -10,6 +10,7 @@ from django.utils import timezone
 from haven.core.errors import NotFound
 from haven.members import token_cache
 from haven.members.models import ApiToken, Member, MemberLanguage
+from haven.members.roles import role_of
 
 TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 
@@ -32,6 +33,7 @@ def member_for_token(secret: str) -> Member | None:
         if token is None:
             return None
         member, token_id, last_used_at = token.member, token.pk, token.last_used_at
+        role_of(member)  # cached with the member: staff requests then skip the groups query
         token_cache.put(digest, member, token_id, last_used_at)
     if member.suspended_until is not None and member.suspended_until > now:
         return None

@@ -4,8 +4,10 @@ lookup query, and every change to the token or its member is seen by the next re
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 
 from haven.core.tests.api_helpers import assert_error, assert_signed_out_refused, decide
+from haven.members.roles import MODERATOR
 from haven.moderation.models import Case
 from haven.safety.reports import file_report
 
@@ -24,7 +26,7 @@ def test_a_second_request_with_a_token_costs_no_lookup(api, alice, count_queries
         assert client.get("/me").status_code == 200
     assert len(_token_queries(first)) == 2  # the lookup, and the first touch of last_used_at
     assert _token_queries(second) == []
-    assert len(second) == len(first) - 2
+    assert len(second) == len(first) - 3  # and the role, cached with the member
 
 
 def test_an_unknown_token_is_refused_every_time(api):
@@ -71,3 +73,46 @@ def test_a_restriction_applies_to_the_next_request(api, alice, bob, mia):
     _decide(api, mia, _case_about(alice, bob), "restrict", days=7)
     post = {"space": "discussions", "title": "Hello", "body": "Anyone here?"}
     assert_error(harasser.post("/posts", post), 403, code="restricted")
+
+
+def test_a_staff_request_reads_the_role_with_the_cached_member(api, mia, count_queries):
+    client = api(mia)
+    assert client.get("/staff/cases").status_code == 200
+    with count_queries() as again:
+        assert client.get("/staff/cases").status_code == 200
+    assert not [q for q in again if "auth_group" in q["sql"]]
+
+
+def _moderators():
+    return Group.objects.get(name=MODERATOR)
+
+
+def _rename(group) -> None:
+    group.name = "Former moderators"
+    group.save()
+
+
+@pytest.mark.parametrize(
+    "demote",
+    [
+        lambda mia: mia.groups.remove(_moderators()),  # the admin's member form
+        lambda mia: _moderators().user_set.remove(mia),  # the admin's group form
+        lambda mia: mia.groups.clear(),
+        lambda mia: _moderators().user_set.clear(),
+        lambda mia: _rename(_moderators()),
+        lambda mia: _moderators().delete(),
+    ],
+    ids=[
+        "groups.remove",
+        "user_set.remove",
+        "groups.clear",
+        "user_set.clear",
+        "renamed",
+        "deleted",
+    ],  # fmt: skip
+)
+def test_a_role_taken_away_is_seen_by_the_next_request(api, mia, demote):
+    client = api(mia)
+    assert client.get("/staff/cases").status_code == 200  # cached, with the role
+    demote(mia)
+    assert_error(client.get("/staff/cases"), 403)

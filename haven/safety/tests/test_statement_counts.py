@@ -41,9 +41,10 @@ def test_flagging_a_comment(api, alice, bob, count_queries):
     comment = add_comment(actor=bob, post=post, body="Buy essays at essays.example")
     flag = {"target_type": "comment", "target_id": comment.pk, "category": "spam"}
     sql = _statements(api(alice), count_queries, "post", "/flags", flag)
-    # 19 for the flag (was 28 with the audit head lock and the case get-or-create), then
-    # the audit sealer's 7, which runs once per sealing round, not per action
-    assert len(sql) == 26
+    # 18 for the flag (was 28 with the audit head lock, the case get-or-create and the
+    # flagger's role read per request), then the audit sealer's 7, which runs once per
+    # sealing round, not per action
+    assert len(sql) == 25
 
 
 def test_reporting_with_two_messages(api, alice, bob, count_queries):
