@@ -1,6 +1,7 @@
 """Frozen evidence: copies taken at filing time, with a SHA-256 over canonical JSON.
 
-`freeze(kind, obj)` builds the copy; `capture(...)` stores it. Nothing here
+`freeze(kind, obj)` builds the copy; `capture(...)` stores it (`build(...)` without
+storing, for one INSERT of several). Nothing here
 reads the original again later, so editing or deleting it never changes the
 copy; `verify(evidence)` recomputes the hash.
 """
@@ -111,8 +112,27 @@ def capture(
 ) -> Evidence:
     """Store one piece of evidence for a report, a flag, a support ticket or an
     automated signal (inside the caller's transaction)."""
+    evidence = build(kind, obj, report=report, flag=flag, ticket=ticket, signal=signal,
+                     payload=payload, upload=upload, viewer=viewer)  # fmt: skip
+    evidence.save(force_insert=True)
+    return evidence
+
+
+def build(
+    kind: str,
+    obj=None,
+    *,
+    report=None,
+    flag=None,
+    ticket=None,
+    signal=None,
+    payload=None,
+    upload=None,
+    viewer=None,
+) -> Evidence:
+    """The evidence `capture` stores, not yet saved (to store several in one INSERT)."""
     payload = payload if payload is not None else freeze(kind, obj, viewer=viewer)
-    return Evidence.objects.create(
+    return Evidence(
         report=report,
         flag=flag,
         ticket=ticket,

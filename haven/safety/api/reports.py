@@ -84,7 +84,7 @@ def file_report(request: HttpRequest, payload: ReportIn):
     member = viewer(request)
     report = reports.file_report(
         actor=member,
-        subject=access_member(payload.username),
+        subject=access_member(payload.username, languages=False),
         category=payload.category,
         details=payload.details,
         where=payload.where,
@@ -92,7 +92,7 @@ def file_report(request: HttpRequest, payload: ReportIn):
         links=payload.links,
         also_block=payload.also_block,
     )
-    return Status(201, reports.access_report(member, report.pk))
+    return Status(201, report)  # as stored: subject, category and evidence in hand
 
 
 @router.get("/me/reports", response={200: PageOut[ReportOut], **ERRORS})
