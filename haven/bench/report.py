@@ -12,7 +12,7 @@ import django
 from django.db import connection
 
 from haven.bench.growth import OPERATIONS, ratios
-from haven.bench.http import ON_THE_WORKER
+from haven.bench.http import ON_THE_WORKER, ON_WORKER
 
 TARGET_SHARE = 0.6  # send ≥ 60 % of the INSERT floor, feed ≥ 60 % of the SELECT floor
 TARGET_GROWTH = 1.3  # p95 at the largest scale within 1.3× of the smallest
@@ -71,7 +71,7 @@ def targets(http: list[dict], growth: dict[int, dict]) -> list[dict]:
                 }
             )
     for name in ON_THE_WORKER:  # the request path must not get slower for the worker
-        inline, worker = by_name.get(name), by_name.get(f"{name}, tasks on the worker")
+        inline, worker = by_name.get(name), by_name.get(f"{name}{ON_WORKER}")
         if inline and worker and inline["rps"]:
             found.append(
                 {
