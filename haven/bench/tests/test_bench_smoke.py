@@ -184,3 +184,17 @@ def test_http_benchmark_runs_every_operation_against_a_real_server():
     assert all(row["unexpected"] == 0 for row in rows), [
         (r["operation"], r["statuses"]) for r in rows if r["unexpected"]
     ]
+
+
+def test_targets_name_every_hot_path_with_its_share_of_the_floor():
+    http = [
+        {"operation": name, "floor": "select", "of_floor": wanted, "rps": 1.0}
+        for name, wanted in report.TARGET_SHARES.items()
+    ]
+    http[0]["of_floor"] -= 0.01  # the send, just short of its target
+    mix = {"growth": 1.2, "one_worker": {"rps": 10}, "four_workers": {"rps": 12}}
+    found = {t["target"]: t for t in report.targets(http, {}, mix)}
+    assert len(found) == len(report.TARGET_SHARES) + 1
+    assert found["send a chat message ≥ 50 % of the bare SELECT view"]["met"] is False
+    assert found["case page, top case ≥ 30 % of the bare SELECT view"]["met"] is True
+    assert found["audited writes, 4 app processes ≥ 1.6× of 1"]["met"] is False

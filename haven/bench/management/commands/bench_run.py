@@ -90,7 +90,7 @@ class Command(BaseCommand):
                 connections=opts["connections"],
                 write=self.stdout.write,
             )
-        result["targets"] = targets(result["http"], result["growth"])
+        result["targets"] = targets(result["http"], result["growth"], result["audited_writes"])
         self._write(result, Path(opts["output_dir"]))
 
     def _write(self, result: dict, out: Path) -> None:
