@@ -98,22 +98,10 @@ def freeze(kind: str, obj, *, viewer=None) -> dict[str, Any]:
     raise ValueError(f"cannot freeze {kind}")
 
 
-def capture(
-    kind: str,
-    obj=None,
-    *,
-    report=None,
-    flag=None,
-    ticket=None,
-    signal=None,
-    payload=None,
-    upload=None,
-    viewer=None,
-) -> Evidence:
+def capture(kind: str, obj=None, **owner_and_copy) -> Evidence:
     """Store one piece of evidence for a report, a flag, a support ticket or an
-    automated signal (inside the caller's transaction)."""
-    evidence = build(kind, obj, report=report, flag=flag, ticket=ticket, signal=signal,
-                     payload=payload, upload=upload, viewer=viewer)  # fmt: skip
+    automated signal (inside the caller's transaction); the arguments are `build`'s."""
+    evidence = build(kind, obj, **owner_and_copy)
     evidence.save(force_insert=True)
     return evidence
 
@@ -130,7 +118,9 @@ def build(
     upload=None,
     viewer=None,
 ) -> Evidence:
-    """The evidence `capture` stores, not yet saved (to store several in one INSERT)."""
+    """One piece of evidence, not yet saved (`bulk_create` several in one INSERT):
+    for the report, flag, ticket or signal named, the `payload` given or the frozen
+    copy of `obj` as `viewer` saw it."""
     payload = payload if payload is not None else freeze(kind, obj, viewer=viewer)
     return Evidence(
         report=report,
