@@ -176,7 +176,7 @@ def test_http_benchmark_runs_every_operation_against_a_real_server():
     generate(TOY, progress=_quiet())
     floor.ensure_floor_table()
     rows, mix = http.run(seconds=1, warmup=0, connections=2, write=lambda line: None)
-    assert mix["one_worker"]["ok"] > 0 and mix["four_workers"]["ok"] > 0
+    assert mix["one_worker"]["ok"] > 0 and mix["four_workers"]["ok"] > 0, mix
     assert len(rows) == len(http.operations()) + len(http.ON_THE_WORKER)
     names = [row["operation"] for row in rows]
     assert "send a chat message, tasks on the worker" in names
