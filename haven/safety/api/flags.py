@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
+from haven.core import idempotency
 from haven.core.api import OPTIONAL, ErrorOut, viewer
 from haven.safety import flags
 from haven.safety.categories import active_categories
@@ -50,8 +51,8 @@ def policy_categories(request: HttpRequest):
     return list(active_categories())
 
 
-@router.post("/flags", response={201: FlagOut, **ERRORS})
-def flag(request: HttpRequest, payload: FlagIn):
+@router.post("/flags", response={201: FlagOut, 422: ErrorOut, **ERRORS})
+def flag(request: HttpRequest, payload: FlagIn, idempotency_key: str | None = idempotency.header()):
     """Flag a post, comment, share or chat message (`target_type`: post, comment, share,
     message) with a policy category slug and optional details. One flag per member per
     item (409); never your own content (400); rate limited per member (429).
@@ -60,5 +61,12 @@ def flag(request: HttpRequest, payload: FlagIn):
     accuracy once their account is established (`HAVEN_FLAG_ESTABLISHED_DAYS` old, email
     verified, something written), else `HAVEN_FLAG_NEWCOMER_WEIGHT`; accounts signed up
     from one address within an hour count as one; an established member's item is hidden
-    only once a flagger with a track record (a flag staff agreed with) has flagged it."""
-    return Status(201, flags.flag_item(actor=viewer(request), **payload.dict()))
+    only once a flagger with a track record (a flag staff agreed with) has flagged it.
+
+    With an `Idempotency-Key`, the same request sent again gets the first answer back
+    (`Idempotent-Replayed: true`) instead of a 409; the key with another body is a 422."""
+
+    def act() -> tuple[int, object]:
+        return 201, flags.flag_item(actor=viewer(request), **payload.dict())
+
+    return idempotency.once(request, idempotency_key, payload, act, FlagOut)

@@ -4,8 +4,9 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema
 
+from haven.core import idempotency
 from haven.core.api import ErrorOut, PageOut, page_limit, viewer
 from haven.members.selectors import access_member
 from haven.safety import reports
@@ -77,22 +78,31 @@ class ReportDetailOut(ReportOut):
         return reports.evidence_of(obj)
 
 
-@router.post("/reports", response={201: ReportDetailOut, **ERRORS})
-def file_report(request: HttpRequest, payload: ReportIn):
+@router.post("/reports", response={201: ReportDetailOut, 422: ErrorOut, **ERRORS})
+def file_report(
+    request: HttpRequest, payload: ReportIn, idempotency_key: str | None = idempotency.header()
+):
     """Report a member. Every piece of evidence is copied now, so later edits or deletions
-    do not change it. The member is never told who reported them."""
-    member = viewer(request)
-    report = reports.file_report(
-        actor=member,
-        subject=access_member(payload.username, languages=False),
-        category=payload.category,
-        details=payload.details,
-        where=payload.where,
-        evidence=[EvidenceRef(type=ref.type, id=ref.id) for ref in payload.evidence],
-        links=payload.links,
-        also_block=payload.also_block,
-    )
-    return Status(201, report)  # as stored: subject, category and evidence in hand
+    do not change it. The member is never told who reported them.
+
+    With an `Idempotency-Key`, the same request sent again (a double tap, a retry after a
+    lost answer) gets the first answer back (`Idempotent-Replayed: true`) and files no
+    second report; the key with another body is a 422."""
+
+    def act() -> tuple[int, object]:
+        report = reports.file_report(
+            actor=viewer(request),
+            subject=access_member(payload.username, languages=False),
+            category=payload.category,
+            details=payload.details,
+            where=payload.where,
+            evidence=[EvidenceRef(type=ref.type, id=ref.id) for ref in payload.evidence],
+            links=payload.links,
+            also_block=payload.also_block,
+        )
+        return 201, report  # as stored: subject, category and evidence in hand
+
+    return idempotency.once(request, idempotency_key, payload, act, ReportDetailOut)
 
 
 @router.get("/me/reports", response={200: PageOut[ReportOut], **ERRORS})
