@@ -46,6 +46,7 @@ from django.db import connection, transaction
 from haven.chats.models import Chat, ChatMembership, Message
 from haven.community.models import Comment, Post, Share
 from haven.friends.models import Friendship
+from haven.members.confusables import skeleton
 from haven.members.models import ApiToken, Member
 from haven.members.roles import MODERATOR
 from haven.moderation import priority
@@ -220,7 +221,7 @@ def _member_rows(seg: Segment) -> Iterator[tuple]:
             member_id(i), "!", False, f"m{i}", "", "", f"m{i}@bench.invalid", False,
             i % 1000 != 999, T0, 100_000_000 + i, f"Member {i}", "",
             "teacher" if i % 8 == 0 else "student", chat[i % 20], friend, timeline[i % 10],
-            i % 25 != 0, 0, T0, "",
+            i % 25 != 0, 0, T0, "", skeleton(f"m{i}"),
         )  # fmt: skip
 
 
@@ -228,7 +229,7 @@ MEMBER_COLUMNS = [
     "id", "password", "is_superuser", "username", "first_name", "last_name", "email",
     "is_staff", "is_active", "date_joined", "public_id", "display_name", "bio", "kind",
     "who_can_chat", "who_can_friend", "who_can_see_timeline", "searchable", "session_epoch",
-    "email_verified_at", "signup_address",
+    "email_verified_at", "signup_address", "username_skeleton",
 ]  # fmt: skip
 
 

@@ -13,12 +13,14 @@ from django.utils import timezone
 from haven.core.errors import Invalid, NotFound, require_text
 from haven.core.ratelimit import RateLimited, limit
 from haven.members.addresses import check_email, send_verification, signup_address_key
+from haven.members.confusables import skeleton
 from haven.members.languages import LANGUAGES
 from haven.members.models import USERNAME_RULE, ApiToken, Member, MemberLanguage
 
 MAX_TOKENS = 20
 # Names Haven itself signs with ("by Haven" on signals, "system" in the audit log).
 RESERVED_USERNAMES = frozenset({"haven", "system"})
+LOOKS_LIKE_ANOTHER = "This username looks too much like another member's. Choose another."
 SIGN_IN_ATTEMPTS = (10, 300)  # per username and address, per 5 minutes
 SIGN_UPS = (20, 3600)  # per address, per hour
 # Past the per-username ceiling (attempts from every address together), attempts from
@@ -117,8 +119,15 @@ def sign_up(
     except ValidationError as exc:
         raise Invalid("Choose a stronger password.", fields={"password": exc.messages}) from exc
     taken = Invalid.field("username", "This username is taken.")
-    if Member.objects.filter(username=username).exists():
+    clash = (
+        Member.objects.filter(username_skeleton=skeleton(username))
+        .values_list("username", flat=True)
+        .first()
+    )
+    if clash == username:
         raise taken
+    if clash is not None:  # a look-alike of someone's name: impersonation
+        raise Invalid.field("username", LOOKS_LIKE_ANOTHER)
     try:
         with transaction.atomic():
             candidate.set_password(password)

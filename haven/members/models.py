@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from haven.members.confusables import skeleton
 from haven.members.languages import LANGUAGE_CHOICES
 
 USERNAME_RULE = RegexValidator(
@@ -78,6 +79,9 @@ class Member(AbstractUser):
     # A keyed hash of the address the account signed up from (never the address):
     # accounts made from one address within an hour flag as one (haven.safety.flags).
     signup_address = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # The username with look-alike characters folded (haven.members.confusables): a new
+    # username whose skeleton is taken looks like someone else's and is refused.
+    username_skeleton = models.CharField(max_length=60, db_index=True, default="", editable=False)
 
     REQUIRED_FIELDS = ["email"]
 
@@ -92,6 +96,13 @@ class Member(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args, **kwargs) -> None:
+        self.username_skeleton = skeleton(self.username)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "username" in fields:
+            kwargs["update_fields"] = {*fields, "username_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

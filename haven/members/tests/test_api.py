@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from haven.conftest import PASSWORD
+from haven.conftest import PASSWORD, make_member
 from haven.core.tests.api_helpers import (
     assert_bad_cursors_refused,
     assert_error,
@@ -12,6 +12,7 @@ from haven.core.tests.api_helpers import (
     walk_pages,
     warm,
 )
+from haven.members.actions import LOOKS_LIKE_ANOTHER
 from haven.members.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,36 @@ def test_sign_up_refuses_a_taken_username(api, alice):
     response = api().post("/auth/signup", _signup(username="alice"))
     assert_error(response, 400, field="username")
     assert Member.objects.filter(username="alice").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("existing", "lookalike"),
+    [("alice", "a1ice"), ("a1ice", "alice"), ("emma", "ernrna"), ("emma", "ernma"),
+     ("corner", "comer"), ("l1l1_rn", "1l1l_m")],
+)  # fmt: skip
+def test_sign_up_refuses_a_username_that_looks_like_another_members(api, existing, lookalike):
+    make_member(existing)
+    error = assert_error(api().post("/auth/signup", _signup(username=lookalike)), 400,
+                         field="username")  # fmt: skip
+    assert error["fields"]["username"] == [LOOKS_LIKE_ANOTHER]
+    assert not Member.objects.filter(username=lookalike).exists()
+
+
+def test_a_username_near_another_but_not_a_lookalike_is_fine(api, alice):
+    assert api().post("/auth/signup", _signup(username="alicia")).status_code == 201
+    other = _signup(username="a11ce", email="b@example.org")
+    assert api().post("/auth/signup", other).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["\u202ealice", "al\u200bice", "ali\x00ce", "\u0430lice", "ali\u0441e", "alice\u200f"],
+    ids=["rtl-override", "zero-width-space", "nul", "cyrillic-a", "cyrillic-es", "rtl-mark"],
+)
+def test_sign_up_refuses_invisible_and_non_latin_characters_in_usernames(api, alice, username):
+    username = username.encode().decode("unicode_escape")
+    assert_error(api().post("/auth/signup", _signup(username=username)), 400, field="username")
+    assert Member.objects.count() == 1
 
 
 @pytest.mark.parametrize("username", ["system", "Haven"])

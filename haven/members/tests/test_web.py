@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from haven.conftest import PASSWORD, make_member
+from haven.members.actions import LOOKS_LIKE_ANOTHER
 from haven.members.models import ApiToken, Member
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,13 @@ def test_sign_up_refuses_a_taken_username_with_a_field_message(alice):
     response = Client().post("/signup", {**SIGNUP, "username": "alice"})
     assert response.status_code == 400
     assert "This username is taken." in response.context["form"].errors["username"]
+
+
+def test_sign_up_refuses_a_lookalike_username_with_a_field_message(alice):
+    response = Client().post("/signup", {**SIGNUP, "username": "a1ice"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["username"] == [LOOKS_LIKE_ANOTHER]
+    assert not Member.objects.filter(username="a1ice").exists()
 
 
 def test_sign_up_refuses_a_weak_password_and_a_bad_username():
