@@ -6,13 +6,17 @@ from haven.core.api import OPTIONAL, ErrorOut, PageOut, page_limit, viewer
 from haven.core.errors import Invalid, Refused
 from haven.core.pagination import paginate
 from haven.core.ratelimit import client_ip
-from haven.members import actions, addresses, devices, selectors
+from haven.members import actions, addresses, devices, passwords, selectors
 from haven.members.schemas import (
     EmailChangeIn,
     EmailOut,
     EmailVerificationIn,
     MemberOut,
     NewTokenOut,
+    PasswordChangeIn,
+    PasswordChangeOut,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
     ProfileIn,
     SignupIn,
     SignupOut,
@@ -102,6 +106,38 @@ def verify_email(request: HttpRequest, payload: EmailVerificationIn):
     """Verify an email address with the token from the emailed link (the last part of
     /verify-email/{token}); 400 on `token` when it has expired or isn't valid."""
     addresses.verify_email(payload.token)
+    return Status(204, None)
+
+
+@router.put("/me/password", response={200: PasswordChangeOut, **LIMITED})
+def change_password(request: HttpRequest, payload: PasswordChangeIn):
+    """Change my password; my current one is required (400 on `current_password`), the
+    new one must be strong (400 on `new_password`). Every browser signed in as me is
+    signed out and every API token revoked, this one too: the answer carries a new
+    token. I am told by email. At most 10 tries an hour (429)."""
+    secret = passwords.change_password(
+        actor=viewer(request),
+        current=payload.current_password,
+        new=payload.new_password,
+        token_for="After a password change",
+    )
+    return {"token": secret}
+
+
+@router.post("/auth/password-reset", auth=None, response={202: None, **LIMITED})
+def request_password_reset(request: HttpRequest, payload: PasswordResetIn):
+    """Email a link to reset the password of the account with this address. The answer
+    (202) is the same whether or not there is one. Limited per address and per place (429)."""
+    passwords.request_reset(email=payload.email, address=client_ip(request))
+    return Status(202, None)
+
+
+@router.post("/auth/password-reset/confirm", auth=None, response={204: None, **LIMITED})
+def confirm_password_reset(request: HttpRequest, payload: PasswordResetConfirmIn):
+    """Set a new password with the emailed link's `uid` and `token` (400 on `token` when
+    it expired or was used, on `new_password` when too weak). Every session and API token
+    of the account ends."""
+    passwords.reset_password(uid=payload.uid, token=payload.token, new=payload.new_password)
     return Status(204, None)
 
 

@@ -66,3 +66,24 @@ class EmailForm(forms.Form):
     password = forms.CharField(
         widget=forms.PasswordInput, label="Your password", help_text="To confirm it's you."
     )
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(widget=forms.PasswordInput, label="Your current password")
+    new_password = forms.CharField(
+        widget=forms.PasswordInput,
+        label="New password",
+        help_text="At least 8 characters, not a common password.",
+    )
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.EmailField(label="The email address of your account")
+
+
+class NewPasswordForm(forms.Form):
+    new_password = forms.CharField(
+        widget=forms.PasswordInput,
+        label="New password",
+        help_text="At least 8 characters, not a common password.",
+    )

@@ -93,3 +93,28 @@ class NewTokenOut(TokenOut):
 class SignupOut(Schema):
     member: MemberOut
     token: str
+
+
+class PasswordChangeIn(Schema):
+    current_password: str
+    new_password: str
+
+
+class PasswordChangeOut(Schema):
+    """Every API token of yours stopped working, the one you called with too: this one
+    replaces it (shown only once)."""
+
+    token: str
+
+
+class PasswordResetIn(Schema):
+    email: str
+
+
+class PasswordResetConfirmIn(Schema):
+    """`uid` and `token` are the last two parts of the emailed link
+    (/password-reset/{uid}/{token})."""
+
+    uid: str
+    token: str
+    new_password: str

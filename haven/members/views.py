@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +15,17 @@ from haven.core.errors import HavenError, Invalid, NotFound
 from haven.core.ratelimit import RateLimited, client_ip
 from haven.core.web import act_on_form, add_errors, confirm, cursor_of, with_headers
 from haven.friends.selectors import relationship
-from haven.members import actions, addresses, devices, selectors
-from haven.members.forms import EmailForm, ProfileForm, SigninForm, SignupForm, TokenForm
+from haven.members import actions, addresses, devices, passwords, selectors
+from haven.members.forms import (
+    EmailForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+    SigninForm,
+    SignupForm,
+    TokenForm,
+)
 from haven.members.languages import LANGUAGE_CHOICES
 from haven.members.roles import ROLE_LABELS, role_of
 from haven.members.search import search_members
@@ -237,3 +246,82 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
     return redirect("members:tokens")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change my password: this browser stays signed in, every other one is signed out
+    and every API token stops working."""
+    form = PasswordChangeForm(request.POST or None)
+    status, headers = 200, {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done, status, headers = act_on_form(
+            form,
+            lambda: (
+                passwords.change_password(
+                    actor=request.user, current=data["current_password"], new=data["new_password"]
+                )
+                or True
+            ),
+        )
+        if done is not None:
+            update_session_auth_hash(request, request.user)
+            messages.success(
+                request,
+                "Your password is changed. Every other browser signed in as you has been "
+                "signed out, and your API tokens no longer work. We emailed you about it.",
+            )
+            return redirect("members:settings")
+    if form.errors and status == 200:
+        status = 400
+    page = render(request, "members/password_change.html", {"form": form}, status=status)
+    return with_headers(page, headers)
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link; the answer never says whether the address has an account."""
+    form = PasswordResetForm(request.POST or None)
+    status, headers = 200, {}
+    if request.method == "POST" and form.is_valid():
+        done, status, headers = act_on_form(
+            form,
+            lambda: (
+                passwords.request_reset(
+                    email=form.cleaned_data["email"], address=client_ip(request)
+                )
+                or True
+            ),
+        )
+        if done is not None:
+            return render(request, "members/password_reset.html", {"sent": True})
+    if form.errors and status == 200:
+        status = 400
+    page = render(request, "members/password_reset.html", {"form": form}, status=status)
+    return with_headers(page, headers)
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm(request: HttpRequest, uid: str, token: str) -> HttpResponse:
+    """The emailed link: choose a new password, then sign in with it."""
+    try:
+        passwords.member_for_reset(uid, token)
+    except Invalid as exc:
+        context = {"expired": exc.fields["token"][0]}
+        return render(request, "members/password_reset_confirm.html", context, status=400)
+    form = NewPasswordForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        new = form.cleaned_data["new_password"]
+        done, status, _ = act_on_form(
+            form, lambda: passwords.reset_password(uid=uid, token=token, new=new)
+        )
+        if done is not None:
+            messages.success(request, "Your password is changed. Sign in with it now.")
+            return redirect("members:signin")
+    if form.errors and status == 200:
+        status = 400
+    context = {"form": form}
+    return render(request, "members/password_reset_confirm.html", context, status=status)
