@@ -7,6 +7,7 @@ import random
 import pytest
 from django.test import Client
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from haven.core.errors import HavenError
 from haven.core.tests.api_helpers import assert_error
@@ -211,3 +212,52 @@ def test_staff_can_read_any_upload(alice, mia, sam, ada, web):
 
 def test_an_unknown_upload_is_404(alice, web):
     assert web(alice).get("/uploads/999999").status_code == 404
+
+
+# Hostile files (issue 12): each refused with a clear 4xx and nothing stored, or, for a
+# real image carrying something else, stored only as the re-encoded pixels.
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b'<script>alert(document.cookie)</script><rect width="10" height="10"/></svg>'
+)
+ELF_EXECUTABLE = b"\x7fELF\x02\x01\x01" + b"\x00" * 9 + b"\x02\x00\x3e\x00" + b"\x00" * 200
+WINDOWS_EXECUTABLE = b"MZ\x90\x00\x03" + b"\x00" * 59 + b"PE\x00\x00" + b"\x00" * 200
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (SVG_WITH_SCRIPT, "drawing.svg"),
+        (SVG_WITH_SCRIPT, "drawing.png"),
+        (ELF_EXECUTABLE, "photo.png"),
+        (WINDOWS_EXECUTABLE, "photo.jpg"),
+        (b"#!/bin/sh\nrm -rf /\n", "photo.webp"),
+    ],
+    ids=["svg-with-script", "svg-named-png", "elf-renamed", "exe-renamed", "script-renamed"],
+)
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(
+    alice, api, settings, data, name
+):
+    assert_error(post_upload(api(alice), data, name), 415, field="file")
+    assert not Upload.objects.exists()
+    assert not any(settings.MEDIA_ROOT.rglob("*.*"))
+
+
+def test_a_png_html_polyglot_is_stored_only_as_its_re_encoded_pixels(alice, api):
+    """A real PNG that also carries HTML (in a text chunk and after its end) is a real
+    image: it is kept, but only as freshly encoded pixels, so the HTML is gone (and the
+    file is only ever served as a download that browsers may not sniff)."""
+    info = PngInfo()
+    info.add_text("Comment", "<html><script>alert(1)</script></html>")
+    polyglot = image_bytes("PNG", pnginfo=info) + b"<html><body><script>alert(2)</script>"
+    response = post_upload(api(alice), polyglot, "cat.png")
+    assert response.status_code == 201
+    data, image = stored_image(Upload.objects.get())
+    assert image.format == "PNG" and image.size == (64, 48)
+    assert b"<script" not in data and b"<html" not in data
+
+
+def test_a_declared_100000_by_100000_image_is_refused_unread(alice, api):
+    assert_error(post_upload(api(alice), png_header_only(100_000, 100_000)), 413, field="file")
+    assert not Upload.objects.exists()
