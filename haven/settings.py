@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "haven.core.web.RejectNulMiddleware",
+    "haven.core.web.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,6 +225,11 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Request bodies: forms and JSON at most 2.5 MB (Django's default), a multipart form
+# at most 12 MB (a 10 MB image, haven.safety.uploads.MAX_BYTES, and its fields); past
+# that, 413 before anything reads it (haven.core.web.BodyLimitMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+HAVEN_MAX_MULTIPART_BYTES = 12 * 1024 * 1024
 # A password reset link works for 2 hours, and only until the password changes.
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 SESSION_COOKIE_HTTPONLY = True

@@ -31,5 +31,6 @@ if os.environ.get("HAVEN_BENCH") == "1":
     # The benchmark's bare floor views (haven/bench/floor.py): never in normal serving.
     urlpatterns.insert(0, path("bench/floor/", include("haven.bench.urls")))
 
+handler400 = "haven.core.web.bad_request"
 handler404 = "haven.core.web.not_found"
 handler500 = "haven.core.web.server_error"

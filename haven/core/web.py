@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -27,6 +29,37 @@ class RejectNulMiddleware:
                 return _api_error("bad_request", "Requests may not contain NUL characters.", 400)
             return HttpResponse("Bad request.", status=400, content_type="text/plain")
         return self.get_response(request)
+
+
+class BodyLimitMiddleware:
+    """A request body over the limit gets a 413 before anything reads it (Django would
+    raise deep inside the CSRF check or the API's parser and answer a bare 400 page):
+    DATA_UPLOAD_MAX_MEMORY_SIZE for forms and JSON, HAVEN_MAX_MULTIPART_BYTES for a
+    multipart form carrying an image. Decided from Content-Length, which WSGI servers
+    require to read a body at all."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            most = settings.HAVEN_MAX_MULTIPART_BYTES
+        else:
+            most = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if most is not None and length > most:
+            return _too_large(request, most)
+        return self.get_response(request)
+
+
+def _too_large(request: HttpRequest, most: int) -> HttpResponse:
+    message = f"The request is too large (at most {most / (1024 * 1024):g} MB)."
+    if request.path.startswith("/api/"):
+        return _api_error("too_large", message, 413)
+    return HttpResponse(message, status=413, content_type="text/plain")
 
 
 class HavenErrorMiddleware:
@@ -122,6 +155,17 @@ def confirm(
 
 def _api_error(code: str, message: str, status: int) -> HttpResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 for a request Django refused before any view: a form's fields over the body
+    limit (found only while parsing a multipart form) are a 413 like any other body
+    over it; JSON under /api/."""
+    if isinstance(exception, RequestDataTooBig):
+        return _too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if request.path.startswith("/api/"):
+        return _api_error("bad_request", "This request could not be read.", 400)
+    return HttpResponse("Bad request.", status=400, content_type="text/plain")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -7,13 +7,17 @@ the database driver). Every JSON body is checked once, in the API's parser.
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.test.client import encode_multipart
 
 from haven.chats.actions import start_chat
 from haven.chats.models import Message
 from haven.community.actions import create_post, share
 from haven.core.errors import Invalid, require_text
 from haven.core.ratelimit import limit
+from haven.core.tests.api_helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +105,35 @@ def test_forms_never_see_a_surrogate(client, web, alice):
     assert response.status_code == 200
     response = web(alice).get("/members?q=%ED%A0%80")
     assert response.status_code == 200
+
+
+# Bodies over the limit (issue 12): a 413 saying so, never a bare 400 page.
+
+
+@pytest.mark.parametrize("path", ["/reports", "/auth/signup", "/posts"])
+def test_an_api_body_over_the_limit_is_a_413(api, alice, path):
+    big = json.dumps({"details": "x" * 3_000_000})
+    error = assert_error(api(alice).post(path, big), 413, code="too_large")
+    assert "2.5 MB" in error["message"]
+
+
+def test_a_page_form_over_the_limit_is_a_413(web, alice):
+    page = web(alice).post("/support", {"description": "x" * 3_000_000})
+    assert page.status_code == 413 and b"too large" in page.content
+
+
+def test_a_multipart_body_over_its_limit_is_a_413(api, alice):
+    body = encode_multipart("BoUnDaRy", {"file": ("x" * (13 * 1024 * 1024))})
+    reply = api(alice).client.post(
+        "/api/v1/uploads", body, content_type="multipart/form-data; boundary=BoUnDaRy",
+        **api(alice).headers,
+    )  # fmt: skip
+    assert_error(reply, 413, code="too_large")
+
+
+def test_malformed_json_and_wrong_types_are_400s_naming_the_fields(api, alice):
+    client = api(alice)
+    malformed = assert_error(client.post("/reports", '{"username": "bob",'), 400)
+    assert "not valid JSON" in malformed["fields"]["__all__"][0]
+    typed = client.post("/reports", '{"username": "bob", "category": 5, "details": ["a"]}')
+    assert set(assert_error(typed, 400, code="invalid")["fields"]) == {"category", "details"}
