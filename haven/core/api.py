@@ -126,10 +126,14 @@ def _check_text(value: Any, path: tuple[str, ...] = ()) -> None:
 
 
 class StrictJsonParser(Parser):
-    """JSON bodies; text that cannot be stored (NUL, lone surrogates) is refused."""
+    """JSON object bodies; text that cannot be stored (NUL, lone surrogates) is refused."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = json.loads(request.body)
+        if not isinstance(data, dict):
+            # Every body Haven takes is an object; Ninja would read a list's missing
+            # attributes as absent fields, and a PATCH of `[null]` would "succeed".
+            raise ValueError("The body must be a JSON object")
         _check_text(data)
         return data
 

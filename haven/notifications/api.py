@@ -22,7 +22,9 @@ class ReadOut(Schema):
     marked: int
 
 
-@router.get("/notifications", response={200: PageOut[NotificationOut], 401: ErrorOut})
+@router.get(
+    "/notifications", response={200: PageOut[NotificationOut], 400: ErrorOut, 401: ErrorOut}
+)
 def list_notifications(
     request: HttpRequest, cursor: str | None = None, limit: int | None = page_limit()
 ):

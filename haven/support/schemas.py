@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import StrictBool, field_validator
 
 from haven.members.schemas import MemberBrief
 from haven.safety.api.reports import EvidenceOut, EvidenceRefIn
@@ -48,7 +48,7 @@ class ReplyIn(Schema):
 
 
 class StaffReplyIn(ReplyIn):
-    internal: bool = Field(
+    internal: StrictBool = Field(
         False, description="An internal note: only staff ever see it; the member is not told."
     )
 

@@ -137,3 +137,17 @@ def test_malformed_json_and_wrong_types_are_400s_naming_the_fields(api, alice):
     assert "not valid JSON" in malformed["fields"]["__all__"][0]
     typed = client.post("/reports", '{"username": "bob", "category": 5, "details": ["a"]}')
     assert set(assert_error(typed, 400, code="invalid")["fields"]) == {"category", "details"}
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "42", '"text"', "null"])
+def test_a_body_that_is_not_a_json_object_is_refused_not_read_as_empty(api, alice, body):
+    error = assert_error(api(alice).patch("/me", body), 400)
+    assert error["fields"]["__all__"] == ["The body must be a JSON object."]
+    assert_error(api(alice).put("/me/privacy", body), 400)
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "no", ""])
+def test_a_yes_or_no_field_takes_only_true_or_false(api, alice, value):
+    client = api(alice)
+    assert_error(client.put("/me/privacy", {"searchable": value}), 400, field="searchable")
+    assert client.get("/me/privacy").json()["searchable"] is True  # unchanged

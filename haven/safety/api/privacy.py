@@ -4,6 +4,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import StrictBool
 
 from haven.core.api import ErrorOut, viewer
 from haven.safety import privacy
@@ -29,7 +30,7 @@ class PrivacyIn(Schema):
     who_can_chat: ChatSetting | None = None
     who_can_friend: FriendSetting | None = None
     who_can_see_timeline: TimelineSetting | None = None
-    searchable: bool | None = None
+    searchable: StrictBool | None = None  # true or false, not 0 or "yes"
 
 
 @router.get("/me/privacy", response={200: PrivacyOut, **ERRORS})

@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from pydantic import StrictBool
 
 from haven.core import idempotency
 from haven.core.api import ErrorOut, PageOut, page_limit, viewer
@@ -33,7 +34,7 @@ class ReportIn(Schema):
         "can see; your own uploads (at most 5). Anything else is refused with a 400.",
     )
     links: list[str] = Field(default=[], max_length=10, description="http(s) links, at most 10.")
-    also_block: bool = False
+    also_block: StrictBool = False
 
 
 class SubjectOut(Schema):

@@ -54,7 +54,7 @@ def get_upload(request: HttpRequest, upload_id: int):
 
 @router.get(
     "/uploads/{upload_id}/file",
-    response={404: ErrorOut, 401: ErrorOut},
+    response={400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
     openapi_extra={
         "responses": {
             200: {
