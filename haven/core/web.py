@@ -118,6 +118,21 @@ def act_on_form[T](
         return None, exc.status, exc.headers
 
 
+def form_page(
+    request: HttpRequest,
+    template: str,
+    form: forms.Form,
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The page showing `form`: 400 when it has errors and nothing chose another
+    status (a 429's stays), with the error's headers (Retry-After)."""
+    if form.errors and status == 200:
+        status = 400
+    return with_headers(render(request, template, {"form": form}, status=status), headers or {})
+
+
 def with_headers(response: HttpResponse, headers: dict[str, str]) -> HttpResponse:
     """Copy an error's headers (Retry-After on a 429) onto the page that shows it."""
     for name, value in headers.items():

@@ -7,10 +7,9 @@ import json
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import path
 
-from haven.core.web import act_on_form, with_headers
+from haven.core.web import act_on_form, form_page
 from haven.exports.export import export_own_data, filename
 
 
@@ -39,10 +38,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
         )
         if data is not None:
             return download(data, request.user)
-    if form.errors and status == 200:
-        status = 400
-    page = render(request, "exports/export.html", {"form": form}, status=status)
-    return with_headers(page, headers)
+    return form_page(request, "exports/export.html", form, status=status, headers=headers)
 
 
 app_name = "exports"

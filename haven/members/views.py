@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from haven.community import selectors as community
 from haven.core.errors import HavenError, Invalid, NotFound
 from haven.core.ratelimit import RateLimited, client_ip
-from haven.core.web import act_on_form, add_errors, confirm, cursor_of, with_headers
+from haven.core.web import act_on_form, add_errors, confirm, cursor_of, form_page
 from haven.friends.selectors import relationship
 from haven.members import actions, addresses, devices, passwords, selectors
 from haven.members.forms import (
@@ -54,10 +54,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 "open it to confirm your address.",
             )
             return redirect("community:home")
-    if form.errors and status == 200:
-        status = 400
-    response = render(request, "members/signup.html", {"form": form}, status=status)
-    return with_headers(response, headers)
+    return form_page(request, "members/signup.html", form, status=status, headers=headers)
 
 
 class SigninView(LoginView):
@@ -179,10 +176,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
                 "it, and told your old address about the change.",
             )
             return redirect("members:email")
-    if form.errors and status == 200:
-        status = 400
-    page = render(request, "members/email.html", {"form": form}, status=status)
-    return with_headers(page, headers)
+    return form_page(request, "members/email.html", form, status=status, headers=headers)
 
 
 @login_required
@@ -274,10 +268,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 "signed out, and your API tokens no longer work. We emailed you about it.",
             )
             return redirect("members:settings")
-    if form.errors and status == 200:
-        status = 400
-    page = render(request, "members/password_change.html", {"form": form}, status=status)
-    return with_headers(page, headers)
+    return form_page(request, "members/password_change.html", form, status=status, headers=headers)
 
 
 @require_http_methods(["GET", "POST"])
@@ -297,10 +288,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         )
         if done is not None:
             return render(request, "members/password_reset.html", {"sent": True})
-    if form.errors and status == 200:
-        status = 400
-    page = render(request, "members/password_reset.html", {"form": form}, status=status)
-    return with_headers(page, headers)
+    return form_page(request, "members/password_reset.html", form, status=status, headers=headers)
 
 
 @require_http_methods(["GET", "POST"])
@@ -321,7 +309,4 @@ def password_reset_confirm(request: HttpRequest, uid: str, token: str) -> HttpRe
         if done is not None:
             messages.success(request, "Your password is changed. Sign in with it now.")
             return redirect("members:signin")
-    if form.errors and status == 200:
-        status = 400
-    context = {"form": form}
-    return render(request, "members/password_reset_confirm.html", context, status=status)
+    return form_page(request, "members/password_reset_confirm.html", form, status=status)
