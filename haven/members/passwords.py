@@ -50,7 +50,7 @@ def _new_password(field: str, password: str, member: Member) -> str:
     return password
 
 
-def _set(member: Member, password: str, event: str, actor: Member | None) -> None:
+def _set(member: Member, password: str, event: str) -> None:
     """Inside the caller's transaction: store it, end the tokens, tell and audit."""
     member.set_password(password)
     member.save(update_fields=["password"])
@@ -58,7 +58,7 @@ def _set(member: Member, password: str, event: str, actor: Member | None) -> Non
         revoked_at=timezone.now()
     )
     token_cache.forget_member(member.pk)  # update() sends no signal
-    record(actor=actor or member, event=event, target=member)
+    record(actor=member, event=event, target=member)
     if member.email:
         body = (
             f"Hello {member.name},\n\nThe password of your Haven account {member.username} "
@@ -83,7 +83,7 @@ def change_password(*, actor: Member, current: str, new: str, token_for: str = "
         raise Invalid.field("new_password", "Choose a password you don't use now.")
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=actor.pk)
-        _set(member, new, "password_change", None)
+        _set(member, new, "password_change")
         secret = create_token(actor=member, name=token_for)[1] if token_for else ""
     actor.password = member.password
     return secret
@@ -134,5 +134,5 @@ def reset_password(*, uid: str, token: str, new: str) -> Member:
         member = Member.objects.select_for_update().get(pk=member.pk)
         if not default_token_generator.check_token(member, token):  # used meanwhile
             raise Invalid.field("token", LINK_EXPIRED)
-        _set(member, new, "password_reset", None)
+        _set(member, new, "password_reset")
     return member
