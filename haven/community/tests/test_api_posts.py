@@ -147,7 +147,8 @@ def test_a_notebook_entry_needs_a_language(api, alice):
 
 def test_post_creation_refuses_a_malformed_body(api, alice):
     assert_error(api(alice).post("/posts", '{"space": "answers", "title"'), 400, field="__all__")
-    assert_error(api(alice).post("/posts", "[1, 2]"), 400, field="title")
+    error = assert_error(api(alice).post("/posts", "[1, 2]"), 400, field="__all__")
+    assert error["fields"]["__all__"] == ["The body must be a JSON object."]
 
 
 @pytest.mark.parametrize(
