@@ -86,6 +86,16 @@ def _check_username(username: str) -> str:
     return username
 
 
+def check_new_password(field: str, password: str, member: Member) -> str:
+    """The password, if Django's validators accept it for `member`; else a 400 on `field`."""
+    password = password or ""
+    try:
+        validate_password(password, member)
+    except ValidationError as exc:
+        raise Invalid("Choose a stronger password.", fields={field: exc.messages}) from exc
+    return password
+
+
 def sign_up(
     *,
     username: str,
@@ -114,10 +124,7 @@ def sign_up(
         signup_address=signup_address_key(address),
         email_verified_at=timezone.now() if verified else None,
     )
-    try:
-        validate_password(password, candidate)
-    except ValidationError as exc:
-        raise Invalid("Choose a stronger password.", fields={"password": exc.messages}) from exc
+    check_new_password("password", password, candidate)
     taken = Invalid.field("username", "This username is taken.")
     clash = (
         Member.objects.filter(username_skeleton=skeleton(username))

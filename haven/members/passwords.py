@@ -17,9 +17,7 @@ address and per place.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +28,7 @@ from haven.audit.log import record
 from haven.core.errors import Invalid
 from haven.core.ratelimit import limit
 from haven.members import token_cache
-from haven.members.actions import create_token
+from haven.members.actions import check_new_password, create_token
 from haven.members.addresses import check_email
 from haven.members.models import ApiToken, Member
 from haven.notifications.actions import email_on_commit
@@ -39,15 +37,6 @@ LINK_EXPIRED = "This link has expired or was already used. Ask for a new one."
 TOO_MANY_LINKS = "We have sent a lot of links recently. Please try again later."
 RESETS_PER_HOUR = (3, 10)  # per email address, per place asking
 CHANGE_ATTEMPTS = (10, 3600)  # wrong current passwords per member per hour
-
-
-def _new_password(field: str, password: str, member: Member) -> str:
-    password = password or ""
-    try:
-        validate_password(password, member)
-    except ValidationError as exc:
-        raise Invalid("Choose a stronger password.", fields={field: exc.messages}) from exc
-    return password
 
 
 def _set(member: Member, password: str, event: str) -> None:
@@ -78,7 +67,7 @@ def change_password(*, actor: Member, current: str, new: str, token_for: str = "
           message="Too many tries. Please wait a while and try again.")  # fmt: skip
     if not actor.check_password(current or ""):
         raise Invalid.field("current_password", "That password isn't right.")
-    new = _new_password("new_password", new, actor)
+    new = check_new_password("new_password", new, actor)
     if actor.check_password(new):
         raise Invalid.field("new_password", "Choose a password you don't use now.")
     with transaction.atomic():
@@ -129,7 +118,7 @@ def member_for_reset(uid: str, token: str) -> Member:
 def reset_password(*, uid: str, token: str, new: str) -> Member:
     """Set a new password from a reset link; the link stops working at once."""
     member = member_for_reset(uid, token)
-    new = _new_password("new_password", new, member)
+    new = check_new_password("new_password", new, member)
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         if not default_token_generator.check_token(member, token):  # used meanwhile
