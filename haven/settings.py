@@ -113,9 +113,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # JIT compiling added ~30 ms to single short queries in the benchmark; Haven's
-    # queries are all small and indexed, so it only costs.
-    DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+    # Options in the URL (?sslmode=require, ?connect_timeout=10) are kept. JIT compiling
+    # added ~30 ms to single short queries in the benchmark; Haven's queries are all
+    # small and indexed, so it only costs. A server that doesn't answer a connection
+    # costs a request at most connect_timeout seconds, then a 503 (haven.core.errors).
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"-c jit=off {_pg_options.get('options', '')}".strip()
+    _pg_options.setdefault("connect_timeout", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI, Query, Schema
@@ -16,9 +18,16 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from haven.core.errors import HavenError, has_nul, has_surrogate
+from haven.core.errors import (
+    HavenError,
+    Unavailable,
+    database_unavailable,
+    has_nul,
+    has_surrogate,
+)
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class ErrorBody(Schema):
@@ -212,7 +221,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
         err.status = 404
         return error_response(api, request, err)
 
+    def database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Raised in a view or in auth (a token's lookup): the database is restarting or
+        # unreachable. Django discards the broken connection when the request ends, so
+        # the next request connects afresh. Any other database error is a bug: a 500.
+        if not database_unavailable(exc):
+            raise exc
+        log.warning("Database unavailable, answering 503 for %s: %s", request.path, exc)
+        response = error_response(api, request, Unavailable())
+        response._has_been_logged = True  # said above, once: not again as a server error
+        return response
+
     api.add_exception_handler(HavenError, haven_error)
+    api.add_exception_handler(OperationalError, database_error)
+    api.add_exception_handler(InterfaceError, database_error)
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(AuthenticationError, auth_error)
     api.add_exception_handler(HttpError, http_error)

@@ -9,6 +9,10 @@ so `Refused` carries neutral wording chosen by the policy gate.
 from __future__ import annotations
 
 import re
+import sqlite3
+
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext
 
 
 class HavenError(Exception):
@@ -64,6 +68,41 @@ class NotFound(HavenError):
 class Conflict(HavenError):
     status = 409
     code = "conflict"
+
+
+class Unavailable(HavenError):
+    """The database can't be reached for a moment (restarting, failed over, refusing
+    connections): 503 with Retry-After, never a 500 or a hang."""
+
+    status = 503
+    code = "unavailable"
+    RETRY_AFTER = 5  # seconds: a PostgreSQL restart or failover takes a few
+
+    def __init__(self) -> None:
+        super().__init__(
+            gettext("Haven is briefly unavailable. Please try again in a few seconds."),
+            headers={"Retry-After": str(self.RETRY_AFTER)},
+        )
+
+
+# PostgreSQL's SQLSTATEs for a connection that failed or was ended by the server: class
+# 08 (connection exception) and 57P0x (shutting down, crashed, starting up, dropped).
+_CONNECTION_STATES = ("08", "57P0")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether a database error means the database can't be reached right now (answer
+    503), rather than a query Haven got wrong (a 500 to fix). psycopg raises its errors
+    without an SQLSTATE when it cannot connect or the server drops the connection."""
+    if isinstance(exc, InterfaceError):  # the connection was already closed under us
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if isinstance(cause, sqlite3.Error):  # a local file: never "unreachable"
+        return False
+    state = getattr(cause, "sqlstate", None)
+    return state is None or state.startswith(_CONNECTION_STATES)
 
 
 # A lone surrogate (JSON allows "\ud800") is not a Unicode character: it fails whatever

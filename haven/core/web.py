@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 
 from django import forms
@@ -11,8 +13,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
-from haven.core.errors import HavenError, NotFound, NotSignedIn
+from haven.core.errors import HavenError, NotFound, NotSignedIn, Unavailable, database_unavailable
+
+log = logging.getLogger(__name__)
 
 
 class RejectNulMiddleware:
@@ -86,6 +91,8 @@ class HavenErrorMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if database_unavailable(exc):
+            return unavailable(request, exc)
         if request.path.startswith("/api/") or not isinstance(exc, HavenError):
             return None
         if isinstance(exc, NotSignedIn):
@@ -190,7 +197,27 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+def unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """503 while the database can't be reached: JSON under /api/, else a page that needs
+    nothing from the database (no request context: its processors would query it)."""
+    log.warning("Database unavailable, answering 503 for %s: %s", request.path, exc)
+    err = Unavailable()
+    if request.path.startswith("/api/"):
+        response = JsonResponse(err.as_dict(), status=err.status)
+    else:
+        page = render_to_string("503.html", {"message": err.message})
+        response = HttpResponse(page, status=err.status)
+    # Said above, once, with the cause: Django would log every 503 again as an error.
+    response._has_been_logged = True
+    return with_headers(response, err.headers)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its handler for an exception nothing else caught (one
+    # raised while a middleware finished the response): a lost database is still a 503.
+    exc = sys.exc_info()[1]
+    if exc is not None and database_unavailable(exc):
+        return unavailable(request, exc)
     if request.path.startswith("/api/"):
         return _api_error("server_error", "Something went wrong on our side.", 500)
     return render(request, "500.html", status=500)
