@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from haven.chats import actions, selectors
 from haven.chats.forms import MessageForm
 from haven.core.errors import HavenError
+from haven.core.forms import posted
 from haven.core.web import act_on_form, add_errors, confirm, cursor_of, with_headers
 from haven.members.selectors import access_member
 
@@ -90,7 +91,7 @@ def start(request: HttpRequest, username: str) -> HttpResponse:
     existing = selectors.chat_with(request.user, target)
     if existing is not None and request.method == "GET":
         return redirect("chats:chat", existing.pk)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(posted(request))
     status, headers = 200, {}
     if request.method == "POST" and form.is_valid():
         started, status, headers = act_on_form(

@@ -9,6 +9,7 @@ from haven.community import actions, selectors
 from haven.community.forms import CommentForm, PostForm, ShareForm
 from haven.community.models import Space
 from haven.core.errors import Invalid
+from haven.core.forms import posted
 from haven.core.web import add_errors, confirm, cursor_of
 
 COMMENT_WORDS = {
@@ -49,7 +50,7 @@ def space(request: HttpRequest, space: str) -> HttpResponse:
 def new_post(request: HttpRequest, space: str) -> HttpResponse:
     if space not in Space.values:
         raise Http404
-    form = PostForm(request.POST or None)
+    form = PostForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             post = actions.create_post(actor=request.user, space=space, **form.cleaned_data)
@@ -81,7 +82,7 @@ def post_detail(
 def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.access_post(request.user, post_id)
     initial = {"title": post.title, "body": post.body, "language": post.language}
-    form = PostForm(request.POST or None, initial=initial)
+    form = PostForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_post(actor=request.user, post=post, **form.cleaned_data)
@@ -144,7 +145,7 @@ def add_comment(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = selectors.access_comment(request.user, comment_id)
-    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    form = CommentForm(posted(request), initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_comment(

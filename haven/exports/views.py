@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from haven.core.forms import posted
 from haven.core.web import act_on_form, form_page
 from haven.exports.export import export_own_data, filename
 
@@ -30,7 +31,7 @@ def download(data: dict, member) -> HttpResponse:
 
 @login_required
 def export_page(request: HttpRequest) -> HttpResponse:
-    form = ExportForm(request.POST or None)
+    form = ExportForm(posted(request))
     status, headers = 200, {}
     if request.method == "POST" and form.is_valid():
         data, status, headers = act_on_form(

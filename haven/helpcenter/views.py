@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.core.errors import HavenError, Invalid, NotFound, Refused
+from haven.core.forms import posted
 from haven.core.ratelimit import client_ip
 from haven.core.web import add_errors
 from haven.helpcenter import actions, selectors
@@ -140,7 +141,7 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "title": existing.title, "slug": existing.slug, "body": existing.body,
             "section": existing.section.key, "language": existing.language,
         }  # fmt: skip
-    form = ArticleForm(request.POST or None, initial=initial)
+    form = ArticleForm(posted(request), initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

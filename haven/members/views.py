@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from haven.community import selectors as community
 from haven.core.errors import HavenError, Invalid, NotFound
+from haven.core.forms import posted
 from haven.core.ratelimit import RateLimited, client_ip
 from haven.core.web import act_on_form, add_errors, confirm, cursor_of, form_page
 from haven.friends.selectors import relationship
@@ -36,7 +37,7 @@ from haven.safety import policies
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("community:home")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(posted(request))
     status, headers = 200, {}
     if request.method == "POST" and form.is_valid():
 
@@ -145,7 +146,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
         "native_languages": [x.code for x in me.languages.all() if x.kind == "native"],
         "learning_languages": [x.code for x in me.languages.all() if x.kind == "learning"],
     }
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_profile(actor=request.user, **form.cleaned_data)
@@ -163,7 +164,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def email_settings(request: HttpRequest) -> HttpResponse:
     """See my address and whether it's verified, change it (with my password)."""
-    form = EmailForm(request.POST or None)
+    form = EmailForm(posted(request))
     status, headers = 200, {}
     if request.method == "POST" and form.is_valid():
         done, status, headers = act_on_form(
@@ -205,7 +206,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +248,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change my password: this browser stays signed in, every other one is signed out
     and every API token stops working."""
-    form = PasswordChangeForm(request.POST or None)
+    form = PasswordChangeForm(posted(request))
     status, headers = 200, {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -274,7 +275,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
     """Ask for a reset link; the answer never says whether the address has an account."""
-    form = PasswordResetForm(request.POST or None)
+    form = PasswordResetForm(posted(request))
     status, headers = 200, {}
     if request.method == "POST" and form.is_valid():
         done, status, headers = act_on_form(
@@ -299,7 +300,7 @@ def password_reset_confirm(request: HttpRequest, uid: str, token: str) -> HttpRe
     except Invalid as exc:
         context = {"expired": exc.fields["token"][0]}
         return render(request, "members/password_reset_confirm.html", context, status=400)
-    form = NewPasswordForm(request.POST or None)
+    form = NewPasswordForm(posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         new = form.cleaned_data["new_password"]

@@ -15,6 +15,7 @@ from ninja import Router, Schema
 
 from haven.core.api import ErrorOut, viewer
 from haven.core.errors import HavenError
+from haven.core.forms import posted
 from haven.core.web import add_errors
 from haven.members.roles import ROLE_LABELS, role_of
 from haven.members.schemas import MemberBrief
@@ -41,7 +42,7 @@ class RoleForm(forms.Form):
 def staff_roles(request: HttpRequest) -> HttpResponse:
     """Admins grant and take away staff roles (below their own)."""
     staff = staffing.staff_members(request.user)
-    form = RoleForm(request.POST or None)
+    form = RoleForm(posted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haven.core.errors import HavenError, Invalid
+from haven.core.forms import posted
 from haven.core.web import add_errors, cursor_of
 from haven.members.roles import ADMIN, role_of
 from haven.moderation import enforcement, selectors
@@ -237,7 +238,7 @@ class AppealDecisionForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def appeal_page(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = selectors.access_appeal(request.user, appeal_id)
-    form = AppealDecisionForm(request.POST or None)
+    form = AppealDecisionForm(posted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from haven.core.errors import HavenError, Invalid
+from haven.core.forms import posted
 from haven.core.web import add_errors
 from haven.safety import flags
 from haven.safety.categories import active_categories
@@ -94,7 +95,7 @@ def flag(request: HttpRequest, target_type: str, target_id: int) -> HttpResponse
     found = flags.find_flaggable(request.user, target_type, target_id)
     if found.author_id == request.user.pk:
         raise Invalid(flags.OWN_ITEM)
-    form = FlagForm(request.POST or None, categories=list(active_categories()))
+    form = FlagForm(posted(request), categories=list(active_categories()))
     if request.method == "GET":
         already = Flag.objects.filter(
             reporter=request.user, target_type=target_type, target_id=target_id

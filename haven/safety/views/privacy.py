@@ -11,6 +11,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from haven.core.errors import Invalid
+from haven.core.forms import posted
 from haven.core.web import add_errors
 from haven.members.models import ChatPrivacy, FriendRequestPrivacy, TimelinePrivacy
 from haven.safety import privacy
@@ -41,7 +42,7 @@ class PrivacyForm(forms.Form):
 def privacy_settings(request: HttpRequest) -> HttpResponse:
     current = privacy.privacy_of(request.user)
     initial = {**current, "searchable": "yes" if current["searchable"] else "no"}
-    form = PrivacyForm(request.POST or None, initial=initial)
+    form = PrivacyForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "searchable": form.cleaned_data["searchable"] == "yes"}
         try:

@@ -10,6 +10,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from haven.core.errors import Invalid
+from haven.core.forms import posted
 from haven.core.web import act_on_form, cursor_of, with_headers
 from haven.members.selectors import access_member
 from haven.safety import reports
@@ -44,7 +45,12 @@ def report_member(request: HttpRequest, username: str) -> HttpResponse:
     message_id = _message_id(request)
     picker = reports.evidence_picker(request.user, subject, message_id=message_id)
     initial = {"messages": [message_id]} if message_id else {}
-    form = ReportForm(request.POST or None, request.FILES or None, picker=picker, initial=initial)
+    form = ReportForm(
+        posted(request),
+        request.FILES if request.method == "POST" else None,
+        picker=picker,
+        initial=initial,
+    )
     status, headers = 200, {}
     if request.method == "POST":
         form.is_valid()

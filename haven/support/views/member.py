@@ -11,6 +11,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from haven.core.errors import HavenError
+from haven.core.forms import posted
 from haven.core.web import act_on_form, add_errors, cursor_of, with_headers
 from haven.safety import reports
 from haven.support import actions, selectors
@@ -84,7 +85,7 @@ def contact_support(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = selectors.access_ticket(request.user, ticket_id)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(posted(request))
     status, headers = (400 if form.is_bound else 200), {}
     if form.is_bound and form.is_valid():
         body = form.cleaned_data["body"]
