@@ -35,7 +35,9 @@ def member_for_token(secret: str) -> Member | None:
         member, token_id, last_used_at = token.member, token.pk, token.last_used_at
         role_of(member)  # cached with the member: staff requests then skip the groups query
         token_cache.put(digest, member, token_id, last_used_at)
-    if member.suspended_until is not None and member.suspended_until > now:
+    if member.removed_at is not None or (
+        member.suspended_until is not None and member.suspended_until > now
+    ):
         return None
     # Touch at most every few minutes: a write per API request would be costly.
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_EVERY:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from haven.conftest import PASSWORD, make_member
 from haven.core.tests.api_helpers import (
@@ -202,6 +203,15 @@ def test_a_revoked_token_is_refused(api, alice):
             content_type="application/json", **client.headers,
         )  # fmt: skip
         assert_signed_out_refused(response)
+
+
+def test_a_removed_members_token_is_refused_even_if_left_active(api, alice):
+    """Removal deactivates the account and revokes its tokens; the token check also
+    reads `removed_at`, so a removal half-undone by hand still keeps the account out."""
+    client = api(alice)
+    alice.removed_at = timezone.now()
+    alice.save(update_fields=["removed_at"])  # still is_active, token not revoked
+    assert_signed_out_refused(client.get("/me"))
 
 
 def test_a_session_without_its_csrf_token_still_cannot_write(alice):
