@@ -239,3 +239,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if default["ENGINE"] == "django.db.backends.sqlite3":
         name = tmp_path_factory.mktemp("db") / "test.sqlite3"
         default.setdefault("TEST", {})["NAME"] = str(name)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """When the route × persona matrix ran, say how big it is (issue 12 asks for it)."""
+    ran = (
+        report
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if "test_route_matrix.py" in getattr(report, "nodeid", "")
+    )
+    if next(ran, None) is not None:
+        from haven.core.tests.test_route_matrix import matrix_size
+
+        terminalreporter.write_line(matrix_size())
