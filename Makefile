@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-scaleout lint fmt migrate demo serve worker clean bench bench-quick bench-safety
+.PHONY: run test test-scaleout test-load lint fmt migrate demo serve worker clean bench bench-quick bench-safety
 
 $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -30,6 +30,13 @@ test: $(STAMP)
 ## nginx and a task worker, each started and stopped by the test (needs nginx, redis-server)
 test-scaleout: $(STAMP)
 	$(PY) -m pytest -p no:xdist -m scaleout -s haven/core/tests/test_scaleout.py
+
+## Haven under load (docs/deploy.md, "Load test"): a PostgreSQL instance and a redis-server of
+## the test's own, Granian (2 workers) and headless Locust driving 40 members through the API
+## for 60 s, then again while PostgreSQL restarts and while Redis is stopped (needs the
+## PostgreSQL server binaries and redis-server; no DATABASE_URL: it makes its own database)
+test-load: $(STAMP)
+	$(PY) -m pytest -p no:xdist -m load -s haven/core/tests/test_load.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
