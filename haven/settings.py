@@ -326,3 +326,9 @@ HAVEN_SPAM_MIN_CHARS = int(os.environ.get("HAVEN_SPAM_MIN_CHARS", "20"))
 HAVEN_DECLINES_BEFORE_SIGNAL = int(os.environ.get("HAVEN_DECLINES_BEFORE_SIGNAL", "2"))
 HAVEN_NEW_ACCOUNT_DAYS = int(os.environ.get("HAVEN_NEW_ACCOUNT_DAYS", "3"))
 HAVEN_NEW_ACCOUNT_CONTACTS = int(os.environ.get("HAVEN_NEW_ACCOUNT_CONTACTS", "20"))
+# The text classifier (haven.automod.classifier): which one, and the score (0-1) at
+# which what it finds raises an automated signal on the writer's case.
+HAVEN_CLASSIFIER = os.environ.get(
+    "HAVEN_CLASSIFIER", "haven.automod.classifier.rules.RulesClassifier"
+)
+HAVEN_AUTOMOD_SIGNAL_SCORE = float(os.environ.get("HAVEN_AUTOMOD_SIGNAL_SCORE", "0.6"))
