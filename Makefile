@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-scaleout test-load lint fmt migrate demo serve worker clean bench bench-quick bench-safety
+.PHONY: run test eval test-scaleout test-load lint fmt migrate demo serve worker clean bench bench-quick bench-safety
 
 $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+## The text classifier on Haven's labelled set (haven/automod/tests/data/eval.jsonl):
+## precision and recall per category and language, false positives; fails on a missed target
+eval: $(STAMP)
+	$(PY) manage.py automod_eval
 
 ## Haven scaled out, end to end: PostgreSQL, Redis, an S3 server, two app servers behind
 ## nginx and a task worker, each started and stopped by the test (needs nginx, redis-server)
