@@ -25,6 +25,12 @@ it holds raise its priority (haven.moderation.priority).
   every such request (once per request), so persistence keeps raising the case. Cost
   per request: one lookup on the (from_member, to_member, status) index.
 
+- **Abusive language and scams** (the text classifier, haven.automod.classifier): a
+  message, post, comment or share whose top category scores at least
+  `HAVEN_AUTOMOD_SIGNAL_SCORE` raises a signal of that category, with the frozen
+  item (as a flag freezes it) and what the classifier saw (scores and the spans
+  that counted). Once per text: an edit to the same words raises nothing new.
+
 Each is idempotent, as tasks must be (haven.core.tasks): run twice for the same
 message, request or day, a detector raises one signal.
 """
@@ -39,11 +45,13 @@ from django.db import connection
 from django.utils import timezone
 
 from haven.audit.log import record
+from haven.automod.classifier import POLICY, classify
 from haven.chats.models import Message
 from haven.friends.models import FriendRequest
+from haven.friends.selectors import are_friends
 from haven.moderation.actions import add_signal
 from haven.moderation.models import Signal
-from haven.safety.evidence import author_brief, capture, iso
+from haven.safety.evidence import author_brief, capture, digest, iso
 from haven.safety.models import Evidence, PolicyCategory
 
 log = logging.getLogger(__name__)
@@ -52,7 +60,9 @@ PATTERN_ITEMS = 50  # at most this many items are frozen into one pattern's evid
 SPAM_SCAN = 200  # recipients are counted over this many latest copies of a text
 
 
-def _raise(subject, *, pattern: str, category_slug: str, summary: str, payload: dict) -> None:
+def _raise(
+    subject, *, pattern: str, category_slug: str, summary: str, payload: dict, item=None
+) -> None:
     category = PolicyCategory.objects.filter(slug=category_slug).first()
     if category is None:  # an admin deleted a shipped category; nothing to cite
         log.warning("automated %s signal on %s skipped: no %r category", pattern, subject.pk,
@@ -67,6 +77,8 @@ def _raise(subject, *, pattern: str, category_slug: str, summary: str, payload: 
     )
     payload = {"pattern": pattern, "summary": summary, "author": author_brief(subject), **payload}
     evidence = capture(Evidence.Kind.PATTERN, payload=payload, signal=signal)
+    if item is not None:  # (kind, object): frozen as a flag freezes it
+        capture(item[0], item[1], signal=signal)
     record(
         actor=None,
         event="automated_signal",
@@ -201,4 +213,61 @@ def after_new_account_limit(member, *, what: str) -> None:
             f"than {per_day} members who aren't its friends in a day; refused at: {what}."
         ),
         payload={"joined_at": iso(member.date_joined), "items": []},
+    )
+
+
+SURFACE = {"message": "chat", "post": "post", "comment": "comment", "share": "share"}
+
+
+def _reading(kind: str, item) -> tuple[str, str, str | None]:
+    """What the classifier reads of an item: its text, where it was written, and the
+    language it says it is in."""
+    if kind == "message":
+        return item.body, "chat", None
+    if kind == "post":
+        surface = "notebook" if item.space == "notebook" else "post"
+        return f"{item.title}\n{item.body}", surface, item.language or None
+    if kind == "comment":
+        on_notebook = item.post_id is not None and item.post.space == "notebook"
+        return item.body, "notebook" if on_notebook else "comment", None
+    return item.text, "share", None
+
+
+def after_text(kind: str, item, author) -> None:
+    """The classifier's detector, for a stored message, post, comment or share (in the
+    caller's transaction): a signal when the text looks abusive, once per text."""
+    text, surface, lang = _reading(kind, item)
+    verdict = classify(text, lang, surface=surface)
+    if verdict.labels() and kind == "message" and are_friends(author, item.chat.other(author)):
+        # read only when it matters: between friends, rude words count for less
+        verdict = classify(text, lang, surface=surface, friends=True)
+    labels = verdict.labels()
+    if not labels:
+        return
+    label, score = labels[0], verdict.scores[labels[0]]
+    words = digest({"text": text})
+    if _raised_since(author, "classifier", item.created_at, item_type=kind, item_id=item.pk,
+                     text_sha256=words):  # fmt: skip
+        return
+    spans = [
+        {"label": s.label, "text": s.text, "start": s.start, "end": s.end, "source": s.source}
+        for s in verdict.spans_for(label)
+    ]
+    _raise(
+        author,
+        pattern="classifier",
+        category_slug=POLICY[label],
+        summary=f"Haven's classifier: this {kind} looks like {label} ({score:.2f}).",
+        payload={
+            "item_type": kind,
+            "item_id": item.pk,
+            "text_sha256": words,
+            "label": label,
+            "score": score,
+            "scores": verdict.scores,
+            "spans": spans,
+            "surface": surface,
+            "items": [],
+        },  # fmt: skip
+        item=(kind, item),
     )

@@ -7,15 +7,20 @@ from django.dispatch import receiver
 
 from haven.automod import tasks
 from haven.chats.events import message_sent
+from haven.community.events import text_written
 from haven.core.tasks import enqueue_on_commit
 from haven.friends.events import friend_request_sent
 from haven.safety.events import new_account_limit_reached
 
 
 @receiver(message_sent, dispatch_uid="automod.message_sent")
-def on_message_sent(*, message_id: int, fingerprint: str, **_) -> None:
-    if fingerprint:  # a text too short to count as a repeated message needs no check
-        enqueue_on_commit(tasks.check_repeated_message, message_id)
+def on_message_sent(*, message_id: int, **_) -> None:
+    enqueue_on_commit(tasks.check_message, message_id)
+
+
+@receiver(text_written, dispatch_uid="automod.text_written")
+def on_text_written(*, kind: str, item_id: int, **_) -> None:
+    enqueue_on_commit(tasks.check_text, kind, item_id)
 
 
 @receiver(friend_request_sent, dispatch_uid="automod.friend_request_sent")

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from haven.automod import detectors
 from haven.chats.models import Message
+from haven.community.models import Comment, Post, Share
 from haven.core.tasks import retried
 from haven.friends.models import FriendRequest
 from haven.members.models import Member
@@ -22,12 +23,33 @@ def _lock(member_id: int) -> Member | None:
 
 
 @retried
-def check_repeated_message(message_id: int) -> None:
+def check_message(message_id: int) -> None:
+    """Every message: the repeated-message detector (for a text long enough to count)
+    and the classifier, in one task so the send path enqueues one row."""
     with transaction.atomic():
-        message = Message.objects.select_related("sender").filter(pk=message_id).first()
+        message = (
+            Message.objects.select_related("sender", "chat__member_low", "chat__member_high")
+            .filter(pk=message_id)
+            .first()
+        )
         if message is None or _lock(message.sender_id) is None:
-            return  # deleted before the check ran: nothing of it left to count
+            return  # deleted before the check ran: nothing of it left to read
         detectors.after_message(message)
+        detectors.after_text("message", message, message.sender)
+
+
+TEXTS = {"post": Post, "comment": Comment, "share": Share}
+
+
+@retried
+def check_text(kind: str, item_id: int) -> None:
+    """A post, comment or share as written or edited: the classifier."""
+    with transaction.atomic():
+        related = ("author", "post") if kind == "comment" else ("author",)
+        item = TEXTS[kind].objects.select_related(*related).filter(pk=item_id).first()
+        if item is None or _lock(item.author_id) is None:
+            return
+        detectors.after_text(kind, item, item.author)
 
 
 @retried

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from haven.community.events import text_written
 from haven.community.models import (
     BODY_MAX,
     COMMENT_MAX,
@@ -17,6 +18,7 @@ from haven.community.models import (
     Space,
 )
 from haven.core.errors import Invalid, Refused, require_text
+from haven.core.events import emit
 from haven.members.languages import LANGUAGES
 from haven.safety import policies
 
@@ -32,6 +34,11 @@ def _language(space: str, language: str | None) -> str:
     return language
 
 
+def _written(kind: str, item) -> None:
+    """Say that text was written (automated protection reads it after the commit)."""
+    emit(text_written, kind=kind, item_id=item.pk, author_id=item.author_id)
+
+
 def create_post(*, actor, space: str, title: str, body: str, language: str | None = None) -> Post:
     policies.can_post(actor).enforce()
     if space not in Space.values:
@@ -45,6 +52,7 @@ def create_post(*, actor, space: str, title: str, body: str, language: str | Non
     )
     with transaction.atomic():
         post.save()
+        _written("post", post)
     return post
 
 
@@ -78,6 +86,7 @@ def edit_post(
         kept = Post.objects.filter(pk=post.pk, removed_at__isnull=True)
         if not kept.update(**{f: getattr(post, f) for f in fields}):
             raise Refused(REMOVED_NO_EDIT)
+        _written("post", post)
     return post
 
 
@@ -129,6 +138,7 @@ def add_comment(
     with transaction.atomic():
         comment.save()
         _counter(comment).update(comment_count=F("comment_count") + 1)
+        _written("comment", comment)
     return comment
 
 
@@ -145,6 +155,7 @@ def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
         kept = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True)
         if not kept.update(body=comment.body, edited_at=comment.edited_at):
             raise Refused(REMOVED_NO_EDIT)
+        _written("comment", comment)
     return comment
 
 
@@ -165,7 +176,10 @@ def share(*, actor, text: str = "", post: Post | None = None) -> Share:
     if len(text) > SHARE_MAX:
         raise Invalid.field("text", f"Text must be at most {SHARE_MAX} characters.")
     with transaction.atomic():
-        return Share.objects.create(author=actor, text=text, post=post)
+        shared = Share.objects.create(author=actor, text=text, post=post)
+        if text:
+            _written("share", shared)
+    return shared
 
 
 def delete_share(*, actor, share: Share) -> None:

@@ -46,8 +46,8 @@ def test_a_rolled_back_message_is_never_checked(bob, committed):
 def test_the_repeated_message_check_run_twice_raises_one_signal(bob):
     strangers = [make_member(f"learner{n}") for n in range(3)]
     last = [start_chat(actor=bob, target=member, body=PITCH)[1] for member in strangers][-1]
-    tasks.check_repeated_message.enqueue(last.pk)
-    tasks.check_repeated_message.enqueue(last.pk)
+    tasks.check_message.enqueue(last.pk)
+    tasks.check_message.enqueue(last.pk)
     assert _signals(bob).count() == 1
 
 
@@ -75,5 +75,5 @@ def test_the_new_account_note_run_twice_raises_one_signal(bob):
 def test_a_check_for_a_message_deleted_meanwhile_does_nothing(bob, alice):
     chat, message = start_chat(actor=bob, target=alice, body=PITCH)
     message.delete()
-    tasks.check_repeated_message.enqueue(message.pk)
+    tasks.check_message.enqueue(message.pk)
     assert not _signals(bob).exists()

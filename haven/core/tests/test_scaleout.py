@@ -209,7 +209,7 @@ def test_haven_scaled_out_behind_nginx(site):
     )
     checks = (
         "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
-        "WHERE task_path LIKE '%%check_repeated_message'"
+        "WHERE task_path LIKE '%%check_message'"
     )
 
     def all_checked() -> bool:
@@ -219,7 +219,7 @@ def test_haven_scaled_out_behind_nginx(site):
     wait_until(all_checked, "the worker running the three checks")
     assert _sql(site, count_signals, "spammy", "automated")[0][0] == 1
     worker_log = site["procs"].log("worker")
-    assert "haven.automod.tasks.check_repeated_message state=SUCCESSFUL" in worker_log
+    assert "haven.automod.tasks.check_message state=SUCCESSFUL" in worker_log
     say(
         f"spam through {len(set(spammer.served_by))} app servers: 1 automated signal, by the worker"
     )

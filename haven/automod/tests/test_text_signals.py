@@ -1,0 +1,111 @@
+"""The classifier on what members write (issue 13, item 3): a message, post, comment or
+share that looks abusive raises an automated signal on its author's case, with the
+frozen item and what the classifier saw; a learner's question raises nothing; and a
+signal never punishes or tells anyone."""
+
+from __future__ import annotations
+
+import pytest
+
+from haven.audit.log import first_broken
+from haven.automod import tasks
+from haven.community.actions import create_post
+from haven.conftest import make_member
+from haven.friends.actions import accept_friend_request, send_friend_request
+from haven.moderation.models import Case, Signal
+from haven.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def diego(db):
+    return make_member("diego", native=("es",), learning=("en",))
+
+
+def _case(member) -> Case | None:
+    return Case.objects.filter(target_type="member", target_id=member.pk).first()
+
+
+def _file(api, staff, member) -> dict:
+    case = _case(member)
+    assert case is not None, f"no case about {member.username}"
+    return api(staff).get(f"/staff/cases/{case.pk}").json()
+
+
+def test_an_insult_in_spanish_reaches_the_queue_with_frozen_evidence(api, diego, alice, mia):
+    sent = api(diego).post("/chats", {"username": "alice", "body": "eres un pendejo de mierda"})
+    assert sent.status_code == 201  # delivered: chat messages are never held
+
+    queue = api(mia).get("/staff/cases").json()["items"]
+    assert [c["subject"]["username"] for c in queue] == ["diego"]
+    file = _file(api, mia, diego)
+    [signal] = file["signals"]
+    assert signal["kind"] == "automated" and signal["reporter"] is None
+    assert signal["category"]["slug"] == "harassment"
+    kinds = {e["kind"]: e for e in file["evidence"]}
+    assert kinds["message"]["payload"]["text"] == "eres un pendejo de mierda"
+    seen = kinds["pattern"]["payload"]
+    assert seen["pattern"] == "classifier" and seen["label"] == "harassment"
+    assert seen["score"] >= 0.6
+    assert any("pendejo" in span["text"] for span in seen["spans"])
+    assert all(e["verified"] for e in file["evidence"])
+    assert first_broken() is None
+
+
+def test_a_crypto_pitch_in_portuguese_is_a_scam_signal(api, diego, alice, mia):
+    pitch = ("Oi! Ganho 2000 reais por semana com investimento em bitcoin, me chama no "
+             "WhatsApp +55 11 91234-5678 que te coloco no grupo")  # fmt: skip
+    assert api(diego).post("/chats", {"username": "alice", "body": pitch}).status_code == 201
+    [signal] = _file(api, mia, diego)["signals"]
+    assert signal["category"]["slug"] == "scam"
+
+
+def test_a_learner_asking_what_a_swear_word_means_raises_nothing(api, diego, alice):
+    question = "¿Qué significa «gilipollas»? Lo oí en una serie y no sé si es muy fuerte"
+    assert api(diego).post("/chats", {"username": "alice", "body": question}).status_code == 201
+    asked = {"space": "answers", "title": "Is 'baka' rude?", "body": "What does 'baka' mean?"}
+    assert api(alice).post("/posts", asked).status_code == 201
+    assert Case.objects.count() == 0
+
+
+def test_a_threat_in_a_comment_cites_violence_and_freezes_the_comment(api, alice, bob, mia):
+    post = create_post(actor=alice, space="discussions", title="Hello", body="Say hi")
+    said = api(bob).post(f"/posts/{post.pk}/comments", {"body": "I know where you live"})
+    assert said.status_code == 201
+    file = _file(api, mia, bob)
+    assert [s["category"]["slug"] for s in file["signals"]] == ["violence"]
+    frozen = next(e for e in file["evidence"] if e["kind"] == "comment")
+    assert frozen["payload"]["text"] == "I know where you live"
+
+
+def test_an_edit_is_read_again_but_the_same_words_count_once(api, alice, mia):
+    made = api(alice).post("/posts", {"space": "discussions", "title": "Hi", "body": "Hello all"})
+    post = made.json()["id"]
+    assert _case(alice) is None
+    api(alice).patch(f"/posts/{post}", {"body": "you are all fucking idiots"})
+    api(alice).patch(f"/posts/{post}", {"body": "you are all fucking idiots"})  # same words
+    assert Signal.objects.filter(case__subject=alice).count() == 1
+    tasks.check_text.enqueue("post", post)  # a retry of the check
+    assert Signal.objects.filter(case__subject=alice).count() == 1
+
+
+def test_banter_between_friends_counts_for_less(api, alice, bob):
+    accept_friend_request(actor=bob, request=send_friend_request(actor=alice, target=bob))
+    assert (
+        api(alice).post("/chats", {"username": "bob", "body": "shut up idiot lol"}).status_code
+        == 201
+    )
+    assert _case(alice) is None  # a stranger sending the same would raise a signal
+    carol = make_member("carola")
+    api(carol).post("/chats", {"username": "bob", "body": "shut up idiot lol"})
+    assert _case(carol) is not None
+
+
+def test_a_signal_never_punishes_or_tells_anyone(api, diego, alice):
+    api(diego).post("/chats", {"username": "alice", "body": "te voy a matar"})
+    assert _case(diego) is not None
+    diego.refresh_from_db()
+    assert not diego.is_suspended() and not diego.is_restricted()
+    assert not Notification.objects.filter(member__in=[diego, alice]).exists()
+    assert api(diego).get("/chats").json()["items"]  # the chat goes on
