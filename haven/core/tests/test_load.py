@@ -191,9 +191,19 @@ def _no_hang(result: dict, phase: str) -> str:
     return f"{slowest[1]:.2f} s ({slowest[3]}, {slowest[0] - start:.1f} s in)"
 
 
-def _no_server_errors(result: dict, phase: str) -> None:
+def _no_server_errors(stack: dict, result: dict, phase: str) -> None:
     bad = [r for r in result["requests"] if r[2] >= 500 or r[2] == 0]
-    assert bad == [], f"{phase}: {len(bad)} server errors or no answer, e.g. {bad[:5]}"
+    assert bad == [], (
+        f"{phase}: {len(bad)} server errors or no answer, e.g. {bad[:5]}\n"
+        + _server_errors_logged(stack)
+    )
+
+
+def _server_errors_logged(stack: dict) -> str:
+    """The app's tracebacks for its 500s, so a failure in CI says what broke."""
+    log = stack["procs"].log("app")
+    at = log.find("Internal Server Error")
+    return log[at : at + 6000] if at >= 0 else "(the app logged no traceback)"
 
 
 def _no_refusals(result: dict, phase: str) -> None:
@@ -210,7 +220,7 @@ def test_haven_under_load_through_a_postgres_restart_and_a_redis_outage(stack):
     # 1. Steady.
     steady = _run_phase(stack, STEADY, 60)
     phases.append(STEADY)
-    _no_server_errors(steady, STEADY)
+    _no_server_errors(stack, steady, STEADY)
     _no_refusals(steady, STEADY)
     slowest = _no_hang(steady, STEADY)
     _say(STEADY, 60, steady, _check_writes(stack, phases), f"slowest request {slowest}")
@@ -222,7 +232,10 @@ def test_haven_under_load_through_a_postgres_restart_and_a_redis_outage(stack):
     made = restart["requests"]
     unavailable = [r for r in made if r[2] == 503]
     other = [r for r in made if r[2] >= 500 and r[2] != 503 or r[2] == 0]
-    assert other == [], f"{len(other)} 5xx other than 503, or no answer, e.g. {other[:5]}"
+    assert other == [], (
+        f"{len(other)} 5xx other than 503, or no answer, e.g. {other[:5]}\n"
+        + _server_errors_logged(stack)
+    )
     api_503 = [r for r in unavailable if r[3] != "page"]
     assert all(r[4] == "unavailable" for r in api_503), [r for r in api_503 if r[4] is None][:5]
     slowest = max((r[1] for r in unavailable), default=0.0)
@@ -248,7 +261,7 @@ def test_haven_under_load_through_a_postgres_restart_and_a_redis_outage(stack):
     # 3. Redis stopped mid-run.
     redis = _run_phase(stack, REDIS, 25, lambda: stack["procs"].stop("redis"), at=10)
     phases.append(REDIS)
-    _no_server_errors(redis, REDIS)
+    _no_server_errors(stack, redis, REDIS)
     _no_refusals(redis, REDIS)
     stopped = redis["fault"][1]
     served = sum(1 for r in redis["requests"] if r[0] > stopped and 200 <= r[2] < 300)
