@@ -19,7 +19,9 @@ from haven.members.models import Member
 
 
 def _lock(member_id: int) -> Member | None:
-    return Member.objects.select_for_update().filter(pk=member_id).first()
+    # FOR NO KEY UPDATE: tasks for one member take turns, but rows that only point at
+    # the member (their messages, a block of them) never wait for a check to finish.
+    return Member.objects.select_for_update(no_key=True).filter(pk=member_id).first()
 
 
 @retried

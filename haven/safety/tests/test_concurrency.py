@@ -64,7 +64,7 @@ def test_two_moderators_deciding_one_case_at_once_one_wins_one_gets_409():
     _, message = start_chat(actor=bob, target=alice, body="You are worthless")
     file_report(actor=alice, subject=bob, category="harassment", details="Insults.",
                 evidence=[EvidenceRef("message", message.pk)])  # fmt: skip
-    case = Case.objects.get(subject=bob)
+    case = Case.objects.get(target_type="member", subject=bob)
     mia, max_ = ApiClient(_staff("mia")), ApiClient(_staff("maxim"))
 
     def decide(client, action: str, days: int | None):
@@ -118,3 +118,42 @@ def test_two_signals_re_opening_a_closed_case_at_once_make_one_round():
     reopened = Case.objects.get()
     assert (reopened.pk, reopened.status, reopened.signal_count) == (case.pk, "open", 3)
     assert reopened.reporter_count == 2  # this round's two reporters, neither lost
+
+
+def test_a_detector_checking_a_member_never_makes_others_wait_to_block_or_message_them():
+    """The automated checks lock the member they may raise a signal about (tasks take
+    turns per member). That lock must not stop rows that merely point at the member,
+    a block or a message, or a block could wait on a check that waits on it: the
+    deadlock the load test once met as a 500."""
+    from django.db import transaction
+
+    from haven.automod.tasks import _lock
+
+    alice, bob = make_member("alice"), make_member("bob")
+    chat, _ = start_chat(actor=alice, target=bob, body="Hello Bob")
+    locked, release = threading.Event(), threading.Event()
+
+    def checking_bob():
+        with transaction.atomic():
+            _lock(bob.pk)
+            locked.set()
+            release.wait(timeout=20)
+
+    def meanwhile():
+        from haven.chats.actions import send_message
+        from haven.safety.blocks import block_member
+
+        assert locked.wait(timeout=10)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                send_message(actor=bob, chat=chat, body="Hi Alice")  # the member writes
+                block_member(actor=alice, target=bob)  # and is blocked
+            return "done"
+        finally:
+            release.set()
+
+    results = _at_once(checking_bob, meanwhile)
+    assert results[1] == "done", results
+    assert Block.objects.filter(blocker=alice, blocked=bob).exists()
