@@ -332,3 +332,14 @@ HAVEN_CLASSIFIER = os.environ.get(
     "HAVEN_CLASSIFIER", "haven.automod.classifier.rules.RulesClassifier"
 )
 HAVEN_AUTOMOD_SIGNAL_SCORE = float(os.environ.get("HAVEN_AUTOMOD_SIGNAL_SCORE", "0.6"))
+# Per space, the score at which a post or a comment on it is also held for review
+# (hidden until a moderator looks, its author told why). Chat messages are never held.
+HAVEN_AUTOMOD_HOLD_SCORES = {
+    space: float(score)
+    for space, score in (
+        item.split("=")
+        for item in env_list(
+            "HAVEN_AUTOMOD_HOLD_SCORES", "answers=0.93,notebook=0.97,discussions=0.9"
+        )
+    )
+}

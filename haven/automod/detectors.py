@@ -43,6 +43,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.log import record
 from haven.automod.classifier import POLICY, classify
@@ -51,6 +52,7 @@ from haven.friends.models import FriendRequest
 from haven.friends.selectors import are_friends
 from haven.moderation.actions import add_signal
 from haven.moderation.models import Signal
+from haven.notifications.actions import notify
 from haven.safety.evidence import author_brief, capture, digest, iso
 from haven.safety.models import Evidence, PolicyCategory
 
@@ -60,24 +62,26 @@ PATTERN_ITEMS = 50  # at most this many items are frozen into one pattern's evid
 SPAM_SCAN = 200  # recipients are counted over this many latest copies of a text
 
 
-def _raise(
-    subject, *, pattern: str, category_slug: str, summary: str, payload: dict, item=None
-) -> None:
+def _raise(subject, *, pattern: str, category_slug: str, summary: str, payload: dict, item=None):
+    """An automated signal on the subject's case, or with `item` ((kind, object)) on
+    the item's own case, so that removing the content or dismissing works as for a
+    flag; the item frozen, and what Haven saw as a pattern."""
     category = PolicyCategory.objects.filter(slug=category_slug).first()
     if category is None:  # an admin deleted a shipped category; nothing to cite
         log.warning("automated %s signal on %s skipped: no %r category", pattern, subject.pk,
                     category_slug)  # fmt: skip
-        return
+        return None
+    target_type, target_id = (item[0], item[1].pk) if item is not None else ("member", subject.pk)
     case, signal = add_signal(
-        target_type="member",
-        target_id=subject.pk,
+        target_type=target_type,
+        target_id=target_id,
         subject=subject,
         kind=Signal.Kind.AUTOMATED,
         category=category,
     )
     payload = {"pattern": pattern, "summary": summary, "author": author_brief(subject), **payload}
     evidence = capture(Evidence.Kind.PATTERN, payload=payload, signal=signal)
-    if item is not None:  # (kind, object): frozen as a flag freezes it
+    if item is not None:  # frozen as a flag freezes it
         capture(item[0], item[1], signal=signal)
     record(
         actor=None,
@@ -87,6 +91,7 @@ def _raise(
         new={"pattern": pattern, "case_id": case.pk, "evidence": evidence.sha256},
         snapshot={"summary": summary},
     )
+    return case
 
 
 def _raised_since(subject, pattern: str, since, **payload) -> bool:
@@ -253,7 +258,7 @@ def after_text(kind: str, item, author) -> None:
         {"label": s.label, "text": s.text, "start": s.start, "end": s.end, "source": s.source}
         for s in verdict.spans_for(label)
     ]
-    _raise(
+    case = _raise(
         author,
         pattern="classifier",
         category_slug=POLICY[label],
@@ -270,4 +275,35 @@ def after_text(kind: str, item, author) -> None:
             "items": [],
         },  # fmt: skip
         item=(kind, item),
+    )
+    if case is None:
+        return
+    if kind == "message":  # the recipient is warned beside it
+        type(item).objects.filter(pk=item.pk).update(automod_label=POLICY[label])
+    elif kind in ("post", "comment") and item.hidden_at is None:
+        space = item.space if kind == "post" else getattr(item.post, "space", None)
+        if space and score >= settings.HAVEN_AUTOMOD_HOLD_SCORES.get(space, 2.0):
+            _hold(kind, item, author, label)
+
+
+def _hold(kind: str, item, author, label: str) -> None:
+    """Hide a public post or comment until a moderator looks, and tell its author why.
+    Dismissing its case shows it again, as for content hidden by flags."""
+    type(item).objects.filter(pk=item.pk, hidden_at__isnull=True).update(hidden_at=timezone.now())
+    category = PolicyCategory.objects.filter(slug=POLICY[label]).first()
+    looks_like = category.name if category is not None else label
+    title = (
+        _("Your post is held for review")
+        if kind == "post"
+        else _("Your comment is held for review")
+    )
+    notify(
+        author,
+        title=title,
+        body=_(
+            "Held for review: it looks like %(category)s to Haven. A moderator will look; "
+            "until then only you can see it."
+        )
+        % {"category": looks_like},
+        url=f"/posts/{item.pk if kind == 'post' else item.post_id}",
     )

@@ -70,6 +70,11 @@ class Message(models.Model):
     # The body, normalised and hashed: finds one text sent to many members (spam;
     # see haven.automod.detectors).
     fingerprint = models.CharField(max_length=16, db_default="", editable=False)
+    # What Haven's classifier thinks the message is ("harassment", "scam"…; null for
+    # nothing): the recipient sees a warning beside it (haven.automod.detectors).
+    # Nullable without a default so SQLite adds the column in place: rebuilding the
+    # table would drop the chat_message_sent trigger (chats.0006).
+    automod_label = models.CharField(max_length=12, null=True, editable=False)
 
     class Meta:
         indexes = [

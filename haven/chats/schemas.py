@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from haven.members.schemas import MemberBrief
 
@@ -13,6 +13,11 @@ class MessageOut(Schema):
     created_at: datetime
     under_review: bool = False  # hidden pending review: only its sender still sees it
     removed: bool = False  # removed by moderators: only its sender still sees it
+    haven_warning: str | None = Field(
+        None,
+        description="For the recipient only: the policy category (a slug) Haven's "
+        "classifier thinks this message falls under, to report or block; null otherwise.",
+    )
 
     @staticmethod
     def resolve_under_review(obj) -> bool:
@@ -21,6 +26,12 @@ class MessageOut(Schema):
     @staticmethod
     def resolve_removed(obj) -> bool:
         return obj.removed_at is not None
+
+    @staticmethod
+    def resolve_haven_warning(obj, context) -> str | None:
+        if obj.hidden_at is not None or obj.sender_id == context["request"].auth.pk:
+            return None
+        return obj.automod_label or None
 
 
 class LastMessageOut(Schema):

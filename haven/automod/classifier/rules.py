@@ -213,14 +213,18 @@ class RulesClassifier:
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
-    """One hit per place and category, the strongest (two languages' lists may both
-    hold a word)."""
-    best: dict[tuple[str, int, int], Hit] = {}
-    for hit in hits:
-        key = (hit.category, hit.start, hit.end)
-        if key not in best or (hit.strength == "strong" and best[key].strength != "strong"):
-            best[key] = hit
-    return list(best.values())
+    """One hit per place and category: the strongest (two languages' lists may both
+    hold a word), and none inside another of its category ("cheap" inside "cheap
+    lessons" adds nothing)."""
+    rank = {"strong": 2, "weak": 1}
+    ordered = sorted(hits, key=lambda h: (-rank.get(h.strength, 0), h.start - h.end))
+    kept: list[Hit] = []
+    for hit in ordered:
+        if not any(
+            k.category == hit.category and k.start <= hit.start and hit.end <= k.end for k in kept
+        ):
+            kept.append(hit)
+    return kept
 
 
 def _context(t: Text, hit: Hit, helpers: dict[str, list[Hit]], quoted) -> tuple[float, str]:

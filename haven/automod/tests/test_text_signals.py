@@ -24,7 +24,8 @@ def diego(db):
 
 
 def _case(member) -> Case | None:
-    return Case.objects.filter(target_type="member", target_id=member.pk).first()
+    """The case about what `member` wrote (its item's case, as for a flag)."""
+    return Case.objects.filter(subject=member).first()
 
 
 def _file(api, staff, member) -> dict:
@@ -38,7 +39,9 @@ def test_an_insult_in_spanish_reaches_the_queue_with_frozen_evidence(api, diego,
     assert sent.status_code == 201  # delivered: chat messages are never held
 
     queue = api(mia).get("/staff/cases").json()["items"]
-    assert [c["subject"]["username"] for c in queue] == ["diego"]
+    assert [(c["subject"]["username"], c["target"]["type"]) for c in queue] == [
+        ("diego", "message")
+    ]
     file = _file(api, mia, diego)
     [signal] = file["signals"]
     assert signal["kind"] == "automated" and signal["reporter"] is None
@@ -109,3 +112,51 @@ def test_a_signal_never_punishes_or_tells_anyone(api, diego, alice):
     assert not diego.is_suspended() and not diego.is_restricted()
     assert not Notification.objects.filter(member__in=[diego, alice]).exists()
     assert api(diego).get("/chats").json()["items"]  # the chat goes on
+
+
+def _act(api, moderator, case, action):
+    case.refresh_from_db()
+    api(moderator).post(f"/staff/cases/{case.pk}/claim", {"version": case.version})
+    case.refresh_from_db()
+    body = {"action": action, "category": "harassment", "reason": "Checked.",
+            "version": case.version}  # fmt: skip
+    return api(moderator).post(f"/staff/cases/{case.pk}/actions", body)
+
+
+def test_a_public_post_past_its_spaces_hold_score_waits_for_a_moderator(api, alice, bob, mia):
+    insult = "alice is a fucking idiot and a stupid bitch"
+    made = api(bob).post("/posts", {"space": "discussions", "title": "Alice", "body": insult})
+    post = made.json()["id"]
+    assert api(alice).get(f"/posts/{post}").status_code == 404  # held: only bob sees it
+    assert api(bob).get(f"/posts/{post}").json()["under_review"] is True
+    [told] = Notification.objects.filter(member=bob)
+    assert told.title == "Your post is held for review"
+    assert "it looks like Bullying or harassment to Haven" in told.body
+    # Dismissing the case shows it again, as for content flags hid.
+    assert _act(api, mia, _case(bob), "dismiss").status_code == 201
+    assert api(alice).get(f"/posts/{post}").status_code == 200
+
+
+def test_below_the_hold_score_a_post_stays_up(api, bob, alice):
+    made = api(bob).post("/posts", {"space": "discussions", "title": "Hmm",
+                                     "body": "you are stupid"})  # fmt: skip
+    assert _case(bob) is not None  # a signal…
+    assert api(alice).get(f"/posts/{made.json()['id']}").status_code == 200  # …not a hold
+
+
+def test_chat_messages_are_never_held_and_the_recipient_is_warned(api, web, diego, alice):
+    api(diego).post("/chats", {"username": "alice", "body": "eres un pendejo de mierda"})
+    chat = api(alice).get("/chats").json()["items"][0]["id"]
+    [seen] = api(alice).get(f"/chats/{chat}/messages").json()["items"]
+    assert seen["haven_warning"] == "harassment" and seen["under_review"] is False
+    [sent] = api(diego).get(f"/chats/{chat}/messages").json()["items"]
+    assert sent["haven_warning"] is None  # the sender is not told
+
+    page = web(alice).get(f"/chats/{chat}").content.decode()
+    assert "Haven thinks this message may be abusive." in page
+    report = f"/u/diego/report?message={seen['id']}&amp;category=harassment"
+    assert report in page and "/u/diego/block" in page
+    assert "may be abusive" not in web(diego).get(f"/chats/{chat}").content.decode()
+
+    form = web(alice).get(report.replace("&amp;", "&")).content.decode()
+    assert 'value="harassment" selected' in form  # one click: category and message chosen

@@ -14,6 +14,7 @@ from haven.core.forms import posted
 from haven.core.web import act_on_form, cursor_of, with_headers
 from haven.members.selectors import access_member
 from haven.safety import reports
+from haven.safety.categories import active_categories
 from haven.safety.forms import ReportForm
 
 
@@ -45,6 +46,9 @@ def report_member(request: HttpRequest, username: str) -> HttpResponse:
     message_id = _message_id(request)
     picker = reports.evidence_picker(request.user, subject, message_id=message_id)
     initial = {"messages": [message_id]} if message_id else {}
+    named = active_categories().filter(slug=request.GET.get("category", "")).first()
+    if named is not None:  # "Report" beside a message Haven warned about
+        initial["category"] = named
     form = ReportForm(
         posted(request),
         request.FILES if request.method == "POST" else None,
