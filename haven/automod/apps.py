@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class AutomodConfig(AppConfig):
-    """Automated protection: detectors that raise signals on cases (no tables of its own).
+    """Automated protection: detectors that raise signals on cases (one table of its own:
+    the attempts a block refused).
     It listens to the surfaces' events; no surface imports it."""
 
     name = "haven.automod"

@@ -24,7 +24,17 @@ it holds raise its priority (haven.moderation.priority).
   already declined `HAVEN_DECLINES_BEFORE_SIGNAL` requests from the sender. Raised on
   every such request (once per request), so persistence keeps raising the case. Cost
   per request: one lookup on the (from_member, to_member, status) index.
-
+- **Unanswered messages** (harassment): `HAVEN_UNANSWERED_MESSAGES` messages in a
+  chat, the first and the latest at least `HAVEN_UNANSWERED_DAYS` apart, where the
+  other member has never written. Raised again every as many messages more. Cost per
+  message (on the worker): one read that stops at the other member's first message
+  on the (chat, id) index; without one, a count of the chat.
+- **Contact after a block** (harassment): the policy gate says when a block refused
+  a chat, a message, a friend request or a comment (haven.safety.events); each
+  attempt is kept (automod.RefusedContact) for `HAVEN_BLOCKED_ATTEMPTS_DAYS`, and
+  `HAVEN_BLOCKED_ATTEMPTS` of them at one blocker raise a signal naming the
+  blocker, once per blocker in that window. The send path pays nothing; a refused
+  attempt costs its request one task.
 - **Abusive language and scams** (the text classifier, haven.automod.classifier): a
   message, post, comment or share whose top category scores at least
   `HAVEN_AUTOMOD_SIGNAL_SCORE` raises a signal of that category, with the frozen
@@ -42,11 +52,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.audit.log import record
 from haven.automod.classifier import POLICY, classify
+from haven.automod.models import RefusedContact
 from haven.chats.models import Message
 from haven.friends.models import FriendRequest
 from haven.friends.selectors import are_friends
@@ -166,6 +178,56 @@ def after_message(message) -> None:
     )
 
 
+def after_unanswered(message) -> None:
+    """The unanswered-messages detector, for a stored message (in the caller's
+    transaction). In a chat with a reply (most): one read that stops at the first
+    message of the other member's on the (chat, id) index. Without one: a count of
+    the sender's messages there, and only at the threshold a look for the last signal."""
+    chat = message.chat
+    if Message.objects.filter(chat_id=chat.pk).exclude(sender_id=message.sender_id).exists():
+        return  # they have answered at least once
+    sent = Message.objects.filter(chat_id=chat.pk).aggregate(n=Count("pk"), first=Min("created_at"))
+    per_round = settings.HAVEN_UNANSWERED_MESSAGES
+    span = message.created_at - sent["first"]
+    if sent["n"] < per_round or span < timedelta(days=settings.HAVEN_UNANSWERED_DAYS):
+        return
+    # Once per `per_round` more messages: persistence keeps raising the case.
+    pattern = "unanswered_messages"
+    counted = (
+        Evidence.objects.filter(
+            kind=Evidence.Kind.PATTERN,
+            signal__case__subject_id=message.sender_id,
+            payload__pattern=pattern,
+            payload__chat_id=chat.pk,
+        )
+        .order_by("-captured_at")
+        .values_list("payload__count", flat=True)
+        .first()
+    )
+    if counted is not None and sent["n"] < counted + per_round:
+        return
+    recipient = chat.other(message.sender)
+    latest = Message.objects.filter(chat_id=chat.pk).order_by("-id")[:PATTERN_ITEMS]
+    items = [{"message_id": m.pk, "text": m.body, "created_at": iso(m.created_at)} for m in latest]
+    days = span.days
+    _raise(
+        message.sender,
+        pattern=pattern,
+        category_slug="harassment",
+        summary=(
+            f"Sent {sent['n']} messages over {days} days to {recipient.username}, "
+            "who has never replied."
+        ),
+        payload={
+            "chat_id": chat.pk,
+            "count": sent["n"],
+            "to": author_brief(recipient),
+            "first_at": iso(sent["first"]),
+            "items": items,
+        },
+    )
+
+
 def after_friend_request(request) -> None:
     """The declined-requests detector, for a stored request (in the caller's
     transaction); once per request."""
@@ -200,6 +262,36 @@ def after_friend_request(request) -> None:
             "sent_at": iso(request.created_at),
             "items": items,
         },
+    )
+
+
+def after_refused_contact(member, blocker, *, what: str) -> None:
+    """The blocked-attempts detector (in the caller's transaction): keep the attempt,
+    forget the pair's attempts older than the window, and at the threshold raise a
+    signal, once per member blocking them in the window."""
+    now = timezone.now()
+    since = now - timedelta(days=settings.HAVEN_BLOCKED_ATTEMPTS_DAYS)
+    pair = RefusedContact.objects.filter(member=member, blocker=blocker)
+    pair.filter(created_at__lt=since).delete()
+    RefusedContact.objects.create(member=member, blocker=blocker, what=what, created_at=now)
+    attempts = list(pair.order_by("-created_at").values("what", "created_at")[:PATTERN_ITEMS])
+    if len(attempts) < settings.HAVEN_BLOCKED_ATTEMPTS:
+        return
+    pattern = "contact_after_block"
+    if _raised_since(member, pattern, since, blocker_id=blocker.pk):
+        return
+    tried = RefusedContact.What
+    items = [{"tried": tried(a["what"]).label, "at": iso(a["created_at"])} for a in attempts]
+    days = settings.HAVEN_BLOCKED_ATTEMPTS_DAYS
+    _raise(
+        member,
+        pattern=pattern,
+        category_slug="harassment",
+        summary=(
+            f"Tried {len(attempts)} times in {days} days to contact {blocker.username}, "
+            f"who blocks them; each attempt was refused (latest: {items[0]['tried']})."
+        ),
+        payload={"blocker_id": blocker.pk, "blocker": author_brief(blocker), "items": items},
     )
 
 

@@ -10,7 +10,7 @@ from haven.chats.events import message_sent
 from haven.community.events import text_written
 from haven.core.tasks import enqueue_on_commit
 from haven.friends.events import friend_request_sent
-from haven.safety.events import new_account_limit_reached
+from haven.safety.events import contact_refused_by_block, new_account_limit_reached
 
 
 @receiver(message_sent, dispatch_uid="automod.message_sent")
@@ -31,3 +31,9 @@ def on_friend_request_sent(*, request_id: int, **_) -> None:
 @receiver(new_account_limit_reached, dispatch_uid="automod.new_account_limit_reached")
 def on_new_account_limit_reached(*, member_id: int, what: str, **_) -> None:
     enqueue_on_commit(tasks.note_new_account_limit, member_id, what)
+
+
+@receiver(contact_refused_by_block, dispatch_uid="automod.contact_refused_by_block")
+def on_contact_refused_by_block(*, member_id: int, blocker_id: int, what: str, **_) -> None:
+    enqueue_on_commit(tasks.note_refused_contact, member_id, blocker_id, what)
+

@@ -26,8 +26,9 @@ def _lock(member_id: int) -> Member | None:
 
 @retried
 def check_message(message_id: int) -> None:
-    """Every message: the repeated-message detector (for a text long enough to count)
-    and the classifier, in one task so the send path enqueues one row."""
+    """Every message: the repeated-message detector (for a text long enough to count),
+    the unanswered-messages detector and the classifier, in one task so the send path
+    enqueues one row."""
     with transaction.atomic():
         message = (
             Message.objects.select_related("sender", "chat__member_low", "chat__member_high")
@@ -37,6 +38,7 @@ def check_message(message_id: int) -> None:
         if message is None or _lock(message.sender_id) is None:
             return  # deleted before the check ran: nothing of it left to read
         detectors.after_message(message)
+        detectors.after_unanswered(message)
         detectors.after_text("message", message, message.sender)
 
 
@@ -73,3 +75,14 @@ def note_new_account_limit(member_id: int, what: str) -> None:
         member = _lock(member_id)
         if member is not None:
             detectors.after_new_account_limit(member, what=what)
+
+
+@retried
+def note_refused_contact(member_id: int, blocker_id: int, what: str) -> None:
+    """An attempt a block refused: counted, and past the threshold a signal."""
+    with transaction.atomic():
+        member = _lock(member_id)
+        blocker = Member.objects.filter(pk=blocker_id).first()
+        if member is not None and blocker is not None:
+            detectors.after_refused_contact(member, blocker, what=what)
+

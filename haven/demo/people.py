@@ -78,6 +78,17 @@ rex | Rex Turner | student | en | ja | Here to meet people. DM me.
 """
 )[0]
 
+# Members whose behaviour only Haven's automated protection catches, with no member
+# reporting: insults in Spanish, a crypto pitch in Portuguese, messages to someone
+# who never answers. Kept out of the random friendships and timeline.
+NOTICED = _parse(
+    """
+pablo | Pablo Ruiz | student | es | en | Sevilla. Aquí para practicar inglés.
+rafael | Rafael Costa | student | pt | en | Investidor. Quero praticar inglês e fazer amigos.
+viktor | Viktor Orlov | student | ru | de | Moscow. Looking for a German partner.
+"""
+)
+
 # Staff accounts: (person, role). Ada is also a superuser.
 _STAFF = _parse(
     """

@@ -16,7 +16,7 @@ from haven.chats import actions as chat_actions
 from haven.chats.models import Chat, Message
 from haven.community import actions as community_actions
 from haven.community.models import Comment, Post, Share, Space
-from haven.demo.people import MARKER, MEMBERS, PASSWORD, STAFF, TROUBLEMAKER, Person
+from haven.demo.people import MARKER, MEMBERS, NOTICED, PASSWORD, STAFF, TROUBLEMAKER, Person
 from haven.demo.posts import ANSWERS, DISCUSSIONS, NOTEBOOK, Thread
 from haven.demo.social import (
     CHATS,
@@ -66,12 +66,13 @@ def seed_demo(*, rng: random.Random | None = None) -> SeedResult:
             _friendships(members, rng)
             _timeline(members, posts, rng)
             _trouble(members)
+            _noticed(members)
             result.created_content = True
     return result
 
 
 def _ensure_members(result: SeedResult) -> dict[str, Member]:
-    people = [*MEMBERS, TROUBLEMAKER, *(person for person, _ in STAFF)]
+    people = [*MEMBERS, TROUBLEMAKER, *NOTICED, *(person for person, _ in STAFF)]
     existing = Member.objects.in_bulk([p.username for p in people], field_name="username")
     members = {}
     for person in people:
@@ -205,6 +206,40 @@ def _trouble(members: dict[str, Member]) -> None:
         actor=members["carol"], topic="lessons", subject=None,
         description="Can I move my Thursday conversation class to a group chat on Haven?",
     )  # fmt: skip
+
+
+def _noticed(members: dict[str, Member]) -> None:
+    """Work only automated protection finds (issue 13's demo): pablo insults ingrid in
+    Spanish, rafael pitches a crypto group in Portuguese, and viktor keeps writing to
+    hannah, who has not answered in four days. Each reaches the queue by an automated
+    signal, with frozen evidence, once the seed commits and the checks run."""
+    pablo, rafael, viktor = (members[p.username] for p in NOTICED)
+    chat_actions.start_chat(
+        actor=pablo, target=members["ingrid"],
+        body="Nadie te quiere aquí, pendeja de mierda. Hablas español fatal.",
+    )  # fmt: skip
+    pitch = (
+        "Oi! Entre no meu grupo de cripto no Telegram: lucro garantido de 20% por semana. "
+        "Chama no WhatsApp +55 11 91234-5678"
+    )
+    for username in ("lucia", "mateo", "tom"):
+        chat_actions.start_chat(actor=rafael, target=members[username], body=pitch)
+    lines = [
+        "Hallo Hannah! Can we practise German together?",
+        "Hi again, did you see my message?",
+        "Hannah? I only want to practise.",
+        "Why don't you answer me?",
+        "I can see you are online. Answer me.",
+        "I will keep writing until you answer.",
+    ]
+    chat, _ = chat_actions.start_chat(actor=viktor, target=members["hannah"], body=lines[0])
+    sent = [chat_actions.send_message(actor=viktor, chat=chat, body=t) for t in lines[1:]]
+    # Over four days (the detector wants at least two), as it would have happened.
+    start = timezone.now() - timedelta(days=4)
+    for i, message in enumerate(Message.objects.filter(chat=chat).order_by("id")):
+        when = start + timedelta(hours=18 * i)
+        Message.objects.filter(pk=message.pk).update(created_at=when)
+    Chat.objects.filter(pk=chat.pk).update(last_message_at=start + timedelta(hours=18 * len(sent)))
 
 
 def demo_counts() -> dict[str, int]:

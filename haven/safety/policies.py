@@ -37,9 +37,11 @@ from django.db.models import Exists, OuterRef, Q
 from haven.chats.models import Chat
 from haven.community.models import Share
 from haven.core.errors import Invalid, NotSignedIn, Refused
+from haven.core.events import emit
 from haven.friends.models import FriendRequest
 from haven.members.models import ChatPrivacy, FriendRequestPrivacy, Member, TimelinePrivacy
 from haven.members.standing import restriction_refusal
+from haven.safety.events import contact_refused_by_block
 from haven.safety.selectors import blocks, blocks_anyone, friends, friends_in_common
 
 CANNOT_CHAT = "You can't start a chat with this member."
@@ -63,15 +65,23 @@ class Decision:
     # and whether this opens a chat that doesn't exist yet.
     friends: bool = False
     new_chat: bool = False
+    # Refused because the other member blocks the actor: (actor id, blocker id, what
+    # was tried), told to automated protection when the refusal is enforced.
+    blocked: tuple[int, int, str] | None = None
 
     def __bool__(self) -> bool:
         return self.allowed
 
     def enforce(self) -> None:
-        """Raise the neutral refusal when not allowed."""
+        """Raise the neutral refusal when not allowed. An attempt a block refused is an
+        event first (contact_refused_by_block): it is counted off the request path."""
         if self.sign_in:
             raise NotSignedIn(self.message)
         if not self.allowed:
+            if self.blocked is not None:
+                member_id, blocker_id, what = self.blocked
+                emit(contact_refused_by_block, member_id=member_id, blocker_id=blocker_id,
+                     what=what)  # fmt: skip
             raise Refused(self.message)
 
 
@@ -107,6 +117,13 @@ def _blocked_either_way(a: int, b: int) -> dict[str, Exists]:
     return {"blocks_me": blocks(b, a), "i_block": blocks(a, b)}
 
 
+def _refused(message: str, row: dict | None, actor, other_id: int, what: str) -> Decision:
+    """The neutral refusal, noting when it was the other member's block (`row` holds
+    the `blocks_me` probe) so the attempt can be counted."""
+    by_block = row is not None and row["blocks_me"]
+    return Decision(False, message, blocked=(actor.pk, other_id, what) if by_block else None)
+
+
 def can_start_chat(actor, target) -> Decision:
     """Block either way, account state, then the target's `who_can_chat`."""
     _signed_in(actor)
@@ -119,7 +136,7 @@ def can_start_chat(actor, target) -> Decision:
         chatting=Exists(Chat.objects.filter(member_low_id=low, member_high_id=high)),
     )
     if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
-        return Decision(False, CANNOT_CHAT)
+        return _refused(CANNOT_CHAT, row, actor, target.pk, "chat")
     if row["chatting"]:
         # A message in an existing chat: allowed even while restricted.
         return Decision(True, friends=row["friends"])
@@ -151,16 +168,16 @@ def can_message(actor, chat) -> Decision:
     friends (for the contact limits): read with the chat (`message_probes`), or one
     query here."""
     _signed_in(actor)
+    other_id = chat.member_high_id if actor.pk == chat.member_low_id else chat.member_low_id
     if hasattr(chat, "policy_friends"):  # access_chat found both members active
         row = {"is_active": True, "blocks_me": chat.policy_blocks_me,
                "i_block": chat.policy_i_block, "friends": chat.policy_friends}  # fmt: skip
     else:
-        other_id = chat.member_high_id if actor.pk == chat.member_low_id else chat.member_low_id
         row = _about(
             other_id, **_blocked_either_way(actor.pk, other_id), friends=friends(actor.pk, other_id)
         )
     if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
-        return Decision(False, CANNOT_MESSAGE)
+        return _refused(CANNOT_MESSAGE, row, actor, other_id, "message")
     return Decision(True, friends=row["friends"])
 
 
@@ -179,7 +196,7 @@ def can_send_friend_request(actor, target) -> Decision:
         in_common=friends_in_common(actor.pk, target.pk),
     )
     if row is None or not row["is_active"] or row["blocks_me"] or row["i_block"]:
-        return Decision(False, CANNOT_BEFRIEND)
+        return _refused(CANNOT_BEFRIEND, row, actor, target.pk, "friend_request")
     setting = row["who_can_friend"]
     if row["asked_me"] or setting == FriendRequestPrivacy.EVERYONE:
         return ALLOW
@@ -252,16 +269,22 @@ def can_view_share(viewer, share) -> Decision:
     return can_view_timeline(viewer, share.author)
 
 
-def _blocked_by_any(actor, author_ids: set[int]) -> bool:
-    """One query: does any of these members block the actor, or is any of them gone?"""
+def _authors_refuse(actor, author_ids: set[int]) -> Decision:
+    """One query: does any of these members block the actor, or is any of them gone?
+    The comment refusal if so, naming the one whose block refused it."""
     others = author_ids - {actor.pk}
     if not others:
-        return False
-    return (
+        return ALLOW
+    refusing = list(
         Member.objects.filter(pk__in=others)
-        .filter(Q(is_active=False) | Q(blocks(OuterRef("pk"), actor.pk)))
-        .exists()
+        .annotate(blocks_me=blocks(OuterRef("pk"), actor.pk))
+        .filter(Q(is_active=False) | Q(blocks_me=True))
+        .values("pk", "blocks_me")
     )
+    if not refusing:
+        return ALLOW
+    row = max(refusing, key=lambda r: r["blocks_me"])
+    return _refused(CANNOT_COMMENT, row, actor, row["pk"], "comment")
 
 
 def can_comment(actor, target) -> Decision:
@@ -271,9 +294,7 @@ def can_comment(actor, target) -> Decision:
     _not_restricted(actor)
     if isinstance(target, Share):
         return ALLOW if can_view_share(actor, target) else Decision(False, CANNOT_COMMENT)
-    if _blocked_by_any(actor, {target.author_id}):
-        return Decision(False, CANNOT_COMMENT)
-    return ALLOW
+    return _authors_refuse(actor, {target.author_id})
 
 
 def can_reply(actor, comment) -> Decision:
@@ -287,9 +308,7 @@ def can_reply(actor, comment) -> Decision:
         authors = {comment.author_id}
     else:
         authors = {comment.post.author_id, comment.author_id}
-    if _blocked_by_any(actor, authors):
-        return Decision(False, CANNOT_COMMENT)
-    return ALLOW
+    return _authors_refuse(actor, authors)
 
 
 def can_post(actor) -> Decision:

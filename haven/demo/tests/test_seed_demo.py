@@ -146,3 +146,29 @@ def test_demo_members_joined_weeks_ago_so_reseeding_meets_no_new_account_limit(s
     seed()
     newest = Member.objects.order_by("-date_joined").first()
     assert (timezone.now() - newest.date_joined).days >= 30
+
+
+def test_automated_protection_alone_brings_three_members_to_the_queue(committed, api):
+    """Issue 13's demo: an insult in Spanish, a crypto pitch in Portuguese and messages
+    to someone who never answers reach the moderators' queue with automated signals and
+    frozen evidence, while nobody reported or flagged any of them."""
+    from haven.moderation.models import Signal
+
+    with committed():  # the checks run once the seed's transaction commits
+        seed()
+    mia = Member.objects.get(username="mia")
+    queue = api(mia).get("/staff/cases?limit=100").json()["items"]
+    found: dict[str, set[str]] = {}
+    for case in queue:
+        found.setdefault(case["subject"]["username"], set()).update(case["categories"])
+    assert "harassment" in found["pablo"]
+    assert "scam" in found["rafael"]
+    assert "harassment" in found["viktor"]
+    for username, pattern in (("pablo", "classifier"), ("rafael", "classifier"),
+                              ("viktor", "unanswered_messages")):  # fmt: skip
+        signals = Signal.objects.filter(case__subject__username=username)
+        assert set(signals.values_list("kind", flat=True)) == {"automated"}, username
+        assert signals.filter(evidence__payload__pattern=pattern).exists(), username
+    hannah = Signal.objects.get(evidence__payload__pattern="unanswered_messages")
+    [frozen] = hannah.evidence.all()
+    assert frozen.payload["to"]["username"] == "hannah" and frozen.payload["count"] == 6
