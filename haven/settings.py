@@ -330,6 +330,7 @@ HAVEN_UNANSWERED_MESSAGES = int(os.environ.get("HAVEN_UNANSWERED_MESSAGES", "5")
 HAVEN_UNANSWERED_DAYS = int(os.environ.get("HAVEN_UNANSWERED_DAYS", "2"))
 HAVEN_BLOCKED_ATTEMPTS = int(os.environ.get("HAVEN_BLOCKED_ATTEMPTS", "3"))
 HAVEN_BLOCKED_ATTEMPTS_DAYS = int(os.environ.get("HAVEN_BLOCKED_ATTEMPTS_DAYS", "7"))
+HAVEN_EVASION_ACCOUNT_DAYS = int(os.environ.get("HAVEN_EVASION_ACCOUNT_DAYS", "30"))
 # The text classifier (haven.automod.classifier): which one, and the score (0-1) at
 # which what it finds raises an automated signal on the writer's case.
 HAVEN_CLASSIFIER = os.environ.get(

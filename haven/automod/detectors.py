@@ -35,6 +35,12 @@ it holds raise its priority (haven.moderation.priority).
   `HAVEN_BLOCKED_ATTEMPTS` of them at one blocker raise a signal naming the
   blocker, once per blocker in that window. The send path pays nothing; a refused
   attempt costs its request one task.
+- **Block evasion** (the category of the earlier account's last decision, else
+  other): an account younger than `HAVEN_EVASION_ACCOUNT_DAYS`, when it is opened or
+  signs in, shares a mailbox (haven.members.mailboxes) or a browser (haven.members.
+  devices) with a suspended or removed member. Once per earlier account; two
+  indexed reads per sign-up or sign-in on a browser someone else used.
+
 - **Abusive language and scams** (the text classifier, haven.automod.classifier): a
   message, post, comment or share whose top category scores at least
   `HAVEN_AUTOMOD_SIGNAL_SCORE` raises a signal of that category, with the frozen
@@ -52,7 +58,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,8 +68,9 @@ from haven.automod.models import RefusedContact
 from haven.chats.models import Message
 from haven.friends.models import FriendRequest
 from haven.friends.selectors import are_friends
+from haven.members.models import Member
 from haven.moderation.actions import add_signal
-from haven.moderation.models import Signal
+from haven.moderation.models import Enforcement, Signal
 from haven.notifications.actions import notify
 from haven.safety.evidence import author_brief, capture, digest, iso
 from haven.safety.models import Evidence, PolicyCategory
@@ -292,6 +299,66 @@ def after_refused_contact(member, blocker, *, what: str) -> None:
             f"who blocks them; each attempt was refused (latest: {items[0]['tried']})."
         ),
         payload={"blocker_id": blocker.pk, "blocker": author_brief(blocker), "items": items},
+    )
+
+
+def _barred(now) -> Q:
+    return Q(removed_at__isnull=False) | Q(suspended_until__gt=now)
+
+
+def after_joined_or_device(member, device_username: str) -> None:
+    """The block evasion detector (in the caller's transaction), for an account younger
+    than `HAVEN_EVASION_ACCOUNT_DAYS`: a suspended or removed member with the same
+    mailbox (haven.members.mailboxes) or who signed in on the same browser (haven.
+    members.devices) raises a signal on this account's case naming them; once per
+    earlier account. Two indexed reads."""
+    now = timezone.now()
+    if member.date_joined < now - timedelta(days=settings.HAVEN_EVASION_ACCOUNT_DAYS):
+        return
+    shared: dict[int, tuple[object, list[str]]] = {}
+    if member.email_key:
+        same_mailbox = Member.objects.filter(_barred(now), email_key=member.email_key)
+        for earlier in same_mailbox.exclude(pk=member.pk)[:PATTERN_ITEMS]:
+            shared[earlier.pk] = (earlier, ["email address"])
+    if device_username and device_username != member.username:
+        earlier = Member.objects.filter(_barred(now), username=device_username).first()
+        if earlier is not None:
+            shared.setdefault(earlier.pk, (earlier, []))[1].append("browser")
+    for earlier, what in shared.values():
+        _raise_evasion(member, earlier, what, now)
+
+
+def _raise_evasion(member, earlier, what: list[str], now) -> None:
+    pattern = "block_evasion"
+    if _raised_since(member, pattern, member.date_joined, earlier_id=earlier.pk):
+        return
+    last = (
+        Enforcement.objects.filter(subject=earlier, reversed_at__isnull=True)
+        .select_related("category")
+        .order_by("-created_at")
+        .first()
+    )
+    if earlier.removed_at is not None:
+        standing = "removed from Haven"
+    else:
+        standing = f"suspended until {earlier.suspended_until:%d %b %Y}"
+    _raise(
+        member,
+        pattern=pattern,
+        category_slug=last.category.slug if last is not None else "other",
+        summary=(
+            f"May be {earlier.username} again, who is {standing}: the two accounts share "
+            f"{' and '.join(what)}."
+        ),
+        payload={
+            "earlier_id": earlier.pk,
+            "earlier": author_brief(earlier),
+            "shared": what,
+            "earlier_standing": standing,
+            "earlier_enforcement": None if last is None else last.kind,
+            "joined_at": iso(member.date_joined),
+            "items": [],
+        },
     )
 
 

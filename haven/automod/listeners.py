@@ -10,6 +10,7 @@ from haven.chats.events import message_sent
 from haven.community.events import text_written
 from haven.core.tasks import enqueue_on_commit
 from haven.friends.events import friend_request_sent
+from haven.members.events import device_shared, member_joined
 from haven.safety.events import contact_refused_by_block, new_account_limit_reached
 
 
@@ -37,3 +38,8 @@ def on_new_account_limit_reached(*, member_id: int, what: str, **_) -> None:
 def on_contact_refused_by_block(*, member_id: int, blocker_id: int, what: str, **_) -> None:
     enqueue_on_commit(tasks.note_refused_contact, member_id, blocker_id, what)
 
+
+@receiver(member_joined, dispatch_uid="automod.member_joined")
+@receiver(device_shared, dispatch_uid="automod.device_shared")
+def on_member_joined_or_device_shared(*, member_id: int, device_username: str, **_) -> None:
+    enqueue_on_commit(tasks.check_evasion, member_id, device_username)

@@ -86,3 +86,11 @@ def note_refused_contact(member_id: int, blocker_id: int, what: str) -> None:
         if member is not None and blocker is not None:
             detectors.after_refused_contact(member, blocker, what=what)
 
+
+@retried
+def check_evasion(member_id: int, device_username: str) -> None:
+    """A new account, or a sign-in on a browser someone else used: block evasion."""
+    with transaction.atomic():
+        member = _lock(member_id)
+        if member is not None:
+            detectors.after_joined_or_device(member, device_username)

@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.core.errors import Invalid, NotFound, require_text
+from haven.core.events import emit
 from haven.core.ratelimit import RateLimited, limit
 from haven.members.addresses import check_email, send_verification, signup_address_key
 from haven.members.confusables import skeleton
+from haven.members.events import member_joined
 from haven.members.languages import LANGUAGES
 from haven.members.models import USERNAME_RULE, ApiToken, Member, MemberLanguage
 
@@ -107,10 +109,13 @@ def sign_up(
     learning_languages: list[str] | None = None,
     address: str = "",
     verified: bool = False,
+    device_username: str = "",
 ) -> Member:
     """A new account; `address` is the client's (only its keyed hash is kept), and the
     link that verifies the email address is sent once the account is stored, unless the
-    address is already known good (`verified`: the demo seed's made-up addresses)."""
+    address is already known good (`verified`: the demo seed's made-up addresses).
+    `device_username` is who last signed in on the browser it comes from (haven.
+    members.devices), for automated protection's block evasion check."""
     username = _check_username(username)
     email = check_email(email)
     if kind not in Member.Kind.values:
@@ -144,6 +149,7 @@ def sign_up(
             )
             if not verified:
                 send_verification(candidate)
+            emit(member_joined, member_id=candidate.pk, device_username=device_username)
     except IntegrityError as exc:  # a concurrent sign-up took the name first
         raise taken from exc
     return candidate

@@ -37,13 +37,16 @@ def _token_out(token, secret: str) -> dict:
 
 
 @router.post("/auth/signup", auth=None, response={201: SignupOut, **LIMITED})
-def signup(request: HttpRequest, payload: SignupIn):
+def signup(request: HttpRequest, response: HttpResponse, payload: SignupIn):
     """Create an account and a first API token (shown only once). Rate limited per address.
     A link that verifies the email address is emailed (see POST /auth/email-verification)."""
     address = client_ip(request)
     actions.throttle_sign_up(address=address)
-    member = actions.sign_up(**payload.dict(), address=address)
+    member = actions.sign_up(
+        **payload.dict(), address=address, device_username=devices.signed_in_here(request)
+    )
     _, secret = actions.create_token(actor=member, name="Sign-up")
+    devices.remember(response, member.username)
     return Status(201, {"member": selectors.access_member(member.username), "token": secret})
 
 
@@ -62,6 +65,7 @@ def issue_token(request: HttpRequest, response: HttpResponse, payload: TokenRequ
         if barred is not None:
             raise Refused(sign_in_refusal(barred), code="account_barred")
         raise Invalid("Wrong username or password.", code="bad_credentials")
+    devices.note_sign_in(request, member)
     token, secret = actions.create_token(actor=member, name=payload.name)
     devices.remember(response, member.username)  # a client that keeps cookies is known next time
     return Status(201, _token_out(token, secret))

@@ -9,6 +9,7 @@ from django.utils.crypto import salted_hmac
 
 from haven.members.confusables import skeleton
 from haven.members.languages import LANGUAGE_CHOICES
+from haven.members.mailboxes import email_key
 
 USERNAME_RULE = RegexValidator(
     r"^[a-z0-9_]{3,30}$",
@@ -82,6 +83,9 @@ class Member(AbstractUser):
     # The username with look-alike characters folded (haven.members.confusables): a new
     # username whose skeleton is taken looks like someone else's and is refused.
     username_skeleton = models.CharField(max_length=60, db_index=True, default="", editable=False)
+    # A keyed hash of the normalised address (haven.members.mailboxes): finds a new
+    # account signing up with a removed member's mailbox spelt another way.
+    email_key = models.CharField(max_length=32, null=True, db_index=True, editable=False)
 
     REQUIRED_FIELDS = ["email"]
 
@@ -99,9 +103,12 @@ class Member(AbstractUser):
 
     def save(self, *args, **kwargs) -> None:
         self.username_skeleton = skeleton(self.username)
+        self.email_key = email_key(self.email) or None
         fields = kwargs.get("update_fields")
         if fields is not None and "username" in fields:
             kwargs["update_fields"] = {*fields, "username_skeleton"}
+        if fields is not None and "email" in fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "email_key"}
         super().save(*args, **kwargs)
 
     @property

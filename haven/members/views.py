@@ -44,7 +44,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         def create():
             address = client_ip(request)
             actions.throttle_sign_up(address=address)
-            return actions.sign_up(**form.cleaned_data, address=address)
+            return actions.sign_up(
+                **form.cleaned_data,
+                address=address,
+                device_username=devices.signed_in_here(request),
+            )
 
         member, status, headers = act_on_form(form, create)
         if member is not None:
@@ -54,7 +58,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 f"Welcome to Haven, {member.name}! We emailed a link to {member.email}: "
                 "open it to confirm your address.",
             )
-            return redirect("community:home")
+            return devices.remember(redirect("community:home"), member.username)
     return form_page(request, "members/signup.html", form, status=status, headers=headers)
 
 
@@ -81,15 +85,18 @@ class SigninView(LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        devices.note_sign_in(self.request, form.get_user())
         return devices.remember(super().form_valid(form), form.get_user().username)
 
     def form_invalid(self, form):
         context = self.get_context_data(form=form)
-        if form.barred_member is not None:
-            context["standing_link"] = import_string(settings.HAVEN_STANDING_LINK)(
-                form.barred_member
-            )
-        return self.render_to_response(context, status=403 if form.barred_member else 200)
+        barred = form.barred_member
+        if barred is None:
+            return self.render_to_response(context)
+        context["standing_link"] = import_string(settings.HAVEN_STANDING_LINK)(barred)
+        # The right password for a suspended or removed account: this browser is theirs
+        # (an account opened from it next is checked for block evasion).
+        return devices.remember(self.render_to_response(context, status=403), barred.username)
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
