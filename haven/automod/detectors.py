@@ -25,15 +25,17 @@ it holds raise its priority (haven.moderation.priority).
   every such request (once per request), so persistence keeps raising the case. Cost
   per request: one lookup on the (from_member, to_member, status) index.
 - **Unanswered messages** (harassment): `HAVEN_UNANSWERED_MESSAGES` messages in a
-  chat, the first and the latest at least `HAVEN_UNANSWERED_DAYS` apart, where the
-  other member has never written. Raised again every as many messages more. Cost per
-  message (on the worker): one read that stops at the other member's first message
-  on the (chat, id) index; without one, a count of the chat.
+  chat, the first and the latest at least `HAVEN_UNANSWERED_DAYS` apart, since the
+  other member last wrote there (or ever), between members who aren't friends. Raised
+  again every as many messages more; a reply starts the count again. Cost per
+  message (on the worker): one read of the chat's latest few senders on the
+  (chat, id) index; past that, only when the other member has gone quiet.
 - **Contact after a block** (harassment): the policy gate says when a block refused
   a chat, a message, a friend request or a comment (haven.safety.events); each
   attempt is kept (automod.RefusedContact) for `HAVEN_BLOCKED_ATTEMPTS_DAYS`, and
   `HAVEN_BLOCKED_ATTEMPTS` of them at one blocker raise a signal naming the
-  blocker, once per blocker in that window. The send path pays nothing; a refused
+  blocker, once per blocker in that window. Attempts within 5 minutes of the last
+  one count once (a double tap, a retry). The send path pays nothing; a refused
   attempt costs its request one task.
 - **Block evasion** (the category of the earlier account's last decision, else
   other): an account younger than `HAVEN_EVASION_ACCOUNT_DAYS`, when it is opened or
@@ -58,7 +60,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,6 +81,7 @@ log = logging.getLogger(__name__)
 
 PATTERN_ITEMS = 50  # at most this many items are frozen into one pattern's evidence
 SPAM_SCAN = 200  # recipients are counted over this many latest copies of a text
+RETRY_MINUTES = 5  # refused contact attempts this close to the last one count once
 
 
 def _raise(subject, *, pattern: str, category_slug: str, summary: str, payload: dict, item=None):
@@ -187,25 +190,33 @@ def after_message(message) -> None:
 
 def after_unanswered(message) -> None:
     """The unanswered-messages detector, for a stored message (in the caller's
-    transaction). In a chat with a reply (most): one read that stops at the first
-    message of the other member's on the (chat, id) index. Without one: a count of
-    the sender's messages there, and only at the threshold a look for the last signal."""
-    chat = message.chat
-    if Message.objects.filter(chat_id=chat.pk).exclude(sender_id=message.sender_id).exists():
-        return  # they have answered at least once
-    sent = Message.objects.filter(chat_id=chat.pk).aggregate(n=Count("pk"), first=Min("created_at"))
+    transaction). In a conversation (the other member wrote among the latest few
+    messages): one read of at most `HAVEN_UNANSWERED_MESSAGES` ids on the (chat, id)
+    index. Otherwise a look for their last message and a count of those since."""
+    chat, sender_id = message.chat, message.sender_id
     per_round = settings.HAVEN_UNANSWERED_MESSAGES
-    span = message.created_at - sent["first"]
-    if sent["n"] < per_round or span < timedelta(days=settings.HAVEN_UNANSWERED_DAYS):
+    in_chat = Message.objects.filter(chat_id=chat.pk)
+    latest = list(in_chat.order_by("-id").values_list("sender_id", flat=True)[:per_round])
+    if len(latest) < per_round or any(s != sender_id for s in latest):
         return
-    # Once per `per_round` more messages: persistence keeps raising the case.
+    after = in_chat.exclude(sender_id=sender_id).aggregate(last=Max("id"))["last"] or 0
+    sent = in_chat.filter(id__gt=after).aggregate(n=Count("pk"), first=Min("created_at"))
+    span = message.created_at - sent["first"]
+    if span < timedelta(days=settings.HAVEN_UNANSWERED_DAYS):
+        return
+    recipient = chat.other(message.sender)
+    if are_friends(message.sender, recipient):
+        return  # friends chose each other; one who wants it to stop can block
+    # Once per `per_round` more messages since their last word: persistence keeps
+    # raising the case; a reply starts the count again.
     pattern = "unanswered_messages"
     counted = (
         Evidence.objects.filter(
             kind=Evidence.Kind.PATTERN,
-            signal__case__subject_id=message.sender_id,
+            signal__case__subject_id=sender_id,
             payload__pattern=pattern,
             payload__chat_id=chat.pk,
+            payload__after_message_id=after,
         )
         .order_by("-captured_at")
         .values_list("payload__count", flat=True)
@@ -213,20 +224,28 @@ def after_unanswered(message) -> None:
     )
     if counted is not None and sent["n"] < counted + per_round:
         return
-    recipient = chat.other(message.sender)
-    latest = Message.objects.filter(chat_id=chat.pk).order_by("-id")[:PATTERN_ITEMS]
-    items = [{"message_id": m.pk, "text": m.body, "created_at": iso(m.created_at)} for m in latest]
-    days = span.days
+    items = [
+        {"message_id": m.pk, "text": m.body, "created_at": iso(m.created_at)}
+        for m in in_chat.filter(id__gt=after).order_by("-id")[:PATTERN_ITEMS]
+    ]
+    if after:
+        summary = (
+            f"Sent {sent['n']} messages over {span.days} days to {recipient.username} "
+            "since their last reply."
+        )
+    else:
+        summary = (
+            f"Sent {sent['n']} messages over {span.days} days to {recipient.username}, "
+            "who has never replied."
+        )
     _raise(
         message.sender,
         pattern=pattern,
         category_slug="harassment",
-        summary=(
-            f"Sent {sent['n']} messages over {days} days to {recipient.username}, "
-            "who has never replied."
-        ),
+        summary=summary,
         payload={
             "chat_id": chat.pk,
+            "after_message_id": after,
             "count": sent["n"],
             "to": author_brief(recipient),
             "first_at": iso(sent["first"]),
@@ -275,10 +294,14 @@ def after_friend_request(request) -> None:
 def after_refused_contact(member, blocker, *, what: str) -> None:
     """The blocked-attempts detector (in the caller's transaction): keep the attempt,
     forget the pair's attempts older than the window, and at the threshold raise a
-    signal, once per member blocking them in the window."""
+    signal, once per member blocking them in the window. Attempts within
+    `RETRY_MINUTES` of the last one kept are that attempt again (a double tap, a
+    retry after "nothing happened")."""
     now = timezone.now()
     since = now - timedelta(days=settings.HAVEN_BLOCKED_ATTEMPTS_DAYS)
     pair = RefusedContact.objects.filter(member=member, blocker=blocker)
+    if pair.filter(created_at__gt=now - timedelta(minutes=RETRY_MINUTES)).exists():
+        return
     pair.filter(created_at__lt=since).delete()
     RefusedContact.objects.create(member=member, blocker=blocker, what=what, created_at=now)
     attempts = list(pair.order_by("-created_at").values("what", "created_at")[:PATTERN_ITEMS])

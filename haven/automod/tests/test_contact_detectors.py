@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
 from haven.automod import detectors
 from haven.automod.models import RefusedContact
 from haven.chats.models import Message
+from haven.friends.models import Friendship
 from haven.moderation.models import Case
 from haven.notifications.models import Notification
 
@@ -89,6 +91,30 @@ def test_a_reply_or_a_single_day_raises_nothing(api, alice, bob, carol):
     assert chat != replied
 
 
+def test_messages_after_please_stop_count_from_the_reply(api, web, alice, bob, mia):
+    chat = _messages(api, bob, alice, 3, days_ago=10)
+    reply = api(alice).post(f"/chats/{chat}/messages", {"body": "Please stop."})
+    for i in range(4):
+        api(bob).post(f"/chats/{chat}/messages", {"body": f"Why? ({i})"})
+    assert _member_case(bob) is None  # four since her reply
+    since = Message.objects.filter(chat_id=chat, id__gte=reply.json()["id"])
+    since.update(created_at=timezone.now() - timedelta(days=3))
+    api(bob).post(f"/chats/{chat}/messages", {"body": "Answer me"})
+    case = _member_case(bob)
+    assert case is not None
+    page = web(mia).get(f"/staff/cases/{case.pk}").content.decode()
+    assert "Sent 5 messages over 3 days to alice since their last reply." in page
+
+
+def test_between_friends_unanswered_messages_raise_nothing(api, alice, bob):
+    Friendship.objects.bulk_create(
+        [Friendship(member=alice, friend=bob), Friendship(member=bob, friend=alice)]
+    )
+    chat = _messages(api, bob, alice, 4, days_ago=3)
+    api(bob).post(f"/chats/{chat}/messages", {"body": "Hope the trip is great!"})
+    assert _member_case(bob) is None
+
+
 def test_the_check_reads_one_row_in_a_chat_with_a_reply(api, alice, bob, count_queries):
     chat = _messages(api, bob, alice, 1)
     api(alice).post(f"/chats/{chat}/messages", {"body": "Hi Bob"})
@@ -109,6 +135,12 @@ def test_the_thresholds_come_from_the_settings(api, alice, bob):
 # ---------------------------------------------------------------- attempts after a block
 
 
+def _minutes_pass(minutes: int = 10) -> None:
+    """The attempts kept so far happened `minutes` earlier (attempts within 5 minutes of
+    the last count once)."""
+    RefusedContact.objects.update(created_at=F("created_at") - timedelta(minutes=minutes))
+
+
 def test_three_attempts_a_block_refused_raise_harassment_naming_the_blocker(
     api, web, alice, bob, mia
 ):
@@ -120,7 +152,9 @@ def test_three_attempts_a_block_refused_raise_harassment_naming_the_blocker(
 
     refused = client.post(f"/chats/{chat}/messages", {"body": "Why did you go?"})
     assert refused.status_code == 403
+    _minutes_pass()
     assert client.post("/friend-requests", {"username": "alice"}).status_code == 403
+    _minutes_pass()
     assert _member_case(bob) is None  # two: below the three
     comment = client.post(f"/posts/{post}/comments", {"body": "Talk to me"})
     assert comment.status_code == 403
@@ -140,6 +174,7 @@ def test_three_attempts_a_block_refused_raise_harassment_naming_the_blocker(
     assert "Tried 3 times in 7 days to contact alice, who blocks them" in page
 
     # Once per blocker and week, however many more; nobody is told.
+    _minutes_pass()
     assert client.post("/chats", {"username": "alice", "body": "hi"}).status_code == 403
     case.refresh_from_db()
     assert case.signal_count == 1
@@ -157,10 +192,19 @@ def test_refusals_by_a_privacy_setting_or_by_ones_own_block_count_nothing(api, a
     assert _member_case(bob) is None
 
 
+def test_a_double_tap_or_a_retry_is_one_attempt(api, alice, bob):
+    assert api(alice).put("/me/blocks/bob", {}).status_code == 200
+    for _ in range(4):  # four taps on a button that seemed not to work
+        assert api(bob).post("/chats", {"username": "alice", "body": "hi"}).status_code == 403
+    assert RefusedContact.objects.count() == 1
+    assert _member_case(bob) is None
+
+
 def test_attempts_older_than_the_window_are_forgotten(api, alice, bob):
     assert api(alice).put("/me/blocks/bob", {}).status_code == 200
     for _ in range(2):
         api(bob).post("/chats", {"username": "alice", "body": "hi"})
+        _minutes_pass()
     RefusedContact.objects.update(created_at=timezone.now() - timedelta(days=8))
     api(bob).post("/chats", {"username": "alice", "body": "hi"})
     assert _member_case(bob) is None
