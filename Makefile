@@ -29,6 +29,7 @@ test: $(STAMP)
 ## The text classifier on Haven's labelled set (haven/automod/tests/data/eval.jsonl):
 ## precision and recall per category and language, false positives; fails on a missed target
 eval: $(STAMP)
+	$(PY) manage.py migrate --noinput -v 0  # the contact scenarios play in the database, rolled back
 	$(PY) manage.py automod_eval
 
 ## Haven scaled out, end to end: PostgreSQL, Redis, an S3 server, two app servers behind

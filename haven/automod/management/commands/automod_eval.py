@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from haven.automod import evaluate
+from haven.automod import evaluate, evaluate_contacts
 
 
 class Command(BaseCommand):
@@ -18,6 +18,13 @@ class Command(BaseCommand):
             type=Path,
             default=evaluate.EVAL_SET,
             help="a JSON-lines file like haven/automod/tests/data/eval.jsonl",
+        )
+        parser.add_argument(
+            "--contacts",
+            type=Path,
+            default=evaluate_contacts.CONTACTS_SET,
+            help="scenarios for the contact detectors, like haven/automod/tests/data/"
+            "contacts.jsonl (played in a transaction that is rolled back)",
         )
         parser.add_argument(
             "--errors", action="store_true", help="also list every line predicted wrongly"
@@ -36,6 +43,16 @@ class Command(BaseCommand):
                         f"{x.score:.2f} [{x.kind}] {x.text[:90]!r}"
                     )
         missed = evaluate.misses(result)
+        if options["contacts"].exists():
+            played = evaluate_contacts.play(evaluate_contacts.read(options["contacts"]))
+            contacts = evaluate_contacts.measure(played)
+            self.stdout.write("")
+            self.stdout.write(evaluate_contacts.table(contacts))
+            if options["errors"]:
+                self.stdout.write("")
+                for p in played:
+                    if p.predicted != p.positive:
+                        self.stdout.write(f"{p.id:6} {p.label:>10} → {p.predicted!s:5} {p.note}")
         if missed:
             raise CommandError("targets missed: " + "; ".join(missed))
         self.stdout.write(
