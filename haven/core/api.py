@@ -146,6 +146,15 @@ class StrictJsonParser(Parser):
         _check_text(data)
         return data
 
+    def parse_querydict(self, data, list_fields, request: HttpRequest) -> dict[str, Any]:
+        """A parameter that takes one value given more than once (?language=en&language=fr)
+        is refused, naming it: Ninja would quietly keep the last."""
+        for key in data:
+            if key not in list_fields and len(data.getlist(key)) > 1:
+                error = {"loc": ("query", key), "msg": "Give this parameter once."}
+                raise ValidationError([{**error, "type": "repeated"}])
+        return super().parse_querydict(data, list_fields, request)
+
 
 def error_response(api: NinjaAPI, request: HttpRequest, exc: HavenError) -> HttpResponse:
     response = api.create_response(request, exc.as_dict(), status=exc.status)

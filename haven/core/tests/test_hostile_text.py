@@ -139,6 +139,13 @@ def test_malformed_json_and_wrong_types_are_400s_naming_the_fields(api, alice):
     assert set(assert_error(typed, 400, code="invalid")["fields"]) == {"category", "details"}
 
 
+def test_a_query_parameter_given_twice_is_refused_not_read_as_the_last(api, alice):
+    """Schemathesis found ?language=en&language=fr answered 200 (Ninja kept the last)."""
+    twice = api(alice).get("/help/articles?language=en&language=fr")
+    assert assert_error(twice, 400)["fields"] == {"language": ["Give this parameter once."]}
+    assert api(alice).get("/help/articles?language=en").status_code == 200
+
+
 @pytest.mark.parametrize("body", ["[null, null]", "[]", "42", '"text"', "null"])
 def test_a_body_that_is_not_a_json_object_is_refused_not_read_as_empty(api, alice, body):
     error = assert_error(api(alice).patch("/me", body), 400)
