@@ -33,9 +33,9 @@ def test_sending_a_message(api, alice, bob, count_queries):
                       {"body": "How was the lesson?"})  # fmt: skip
     # the request: access + policy, SAVEPOINT, INSERT (a trigger moves the preview),
     # RELEASE; then the check the worker runs: the message, the sender locked, in a
-    # savepoint, whether bob ever answered and, as he hasn't, a count of the chat (the
-    # classifier reads no table for a message it finds nothing in)
-    assert len(sql) == 4 + 6
+    # savepoint, and the chat's latest senders (the classifier reads no table for a
+    # message it finds nothing in)
+    assert len(sql) == 4 + 5
 
 
 def test_flagging_a_comment(api, alice, bob, count_queries):
