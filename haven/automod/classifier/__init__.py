@@ -25,6 +25,9 @@ CATEGORIES = ("harassment", "hate", "sexual", "threat", "spam", "scam")
 POLICY = {"harassment": "harassment", "hate": "hate", "sexual": "sexual",
           "threat": "violence", "spam": "spam", "scam": "scam"}  # fmt: skip
 SURFACES = ("chat", "comment", "post", "notebook", "share")
+# Ties go to the graver category: a threat or a slur that also insults is a threat
+# or hate, not "just" harassment.
+BY_SEVERITY = ("threat", "hate", "sexual", "harassment", "scam", "spam")
 
 
 @dataclass(frozen=True)
@@ -48,16 +51,24 @@ class Verdict:
         """The categories at or over `threshold` (HAVEN_AUTOMOD_SIGNAL_SCORE), highest
         first."""
         at = settings.HAVEN_AUTOMOD_SIGNAL_SCORE if threshold is None else threshold
-        found = [c for c in CATEGORIES if self.scores.get(c, 0.0) >= at]
+        found = [c for c in BY_SEVERITY if self.scores.get(c, 0.0) >= at]
         return sorted(found, key=lambda c: -self.scores[c])
 
     @property
     def top(self) -> tuple[str, float]:
-        label = max(CATEGORIES, key=lambda c: self.scores.get(c, 0.0))
+        label = max(BY_SEVERITY, key=lambda c: self.scores.get(c, 0.0))
         return label, self.scores.get(label, 0.0)
 
     def spans_for(self, label: str) -> list[Span]:
         return [s for s in self.spans if s.label == label]
+
+
+class NoClassifier:
+    """Finds nothing: HAVEN_CLASSIFIER=haven.automod.classifier.NoClassifier turns the
+    text classifier off (the benchmark's "classifier off" run)."""
+
+    def classify(self, text: str, lang=None, *, surface=None, friends=False) -> Verdict:
+        return Verdict(scores=dict.fromkeys(CATEGORIES, 0.0))
 
 
 @cache

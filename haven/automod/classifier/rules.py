@@ -234,7 +234,8 @@ def _context(t: Text, hit: Hit, helpers: dict[str, list[Hit]], quoted) -> tuple[
         return MENTIONED, "asked about"
     if inside_quotes:
         return QUOTED, "quoted"
-    if hit.category in PERSONAL:
+    if hit.category in PERSONAL and not (hit.category == "hate" and hit.strength == "strong"):
+        # A slur is not taken back by a "no" before it ("no quiero X aquí").
         for neg in helpers["negation"]:
             between = t.norm[neg.end : hit.start]
             before = 0 <= hit.start - neg.end <= NEGATION_REACH and not CLAUSE_END.search(between)
