@@ -168,7 +168,9 @@ def _free_port() -> int:
 class Server:
     """Granian, started for the run and stopped after it (only the process we started)."""
 
-    def __init__(self, *, workers: int = 2, threads: int = 4, tasks: str = "immediate") -> None:
+    def __init__(
+        self, *, workers: int = 2, threads: int = 4, tasks: str = "immediate", classifier=True
+    ) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.workers = workers
@@ -193,6 +195,8 @@ class Server:
             "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback, no TLS proxy
             "TASKS_BACKEND": tasks,
         }
+        if not classifier:
+            self.env["HAVEN_CLASSIFIER"] = "haven.automod.classifier.NoClassifier"
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
@@ -314,6 +318,11 @@ def summarize(op: Operation, raw: dict) -> dict:
 # for the task worker (TASKS_BACKEND=database) instead of run in-process after commit.
 ON_THE_WORKER = ("send a chat message", "flag a comment")
 ON_WORKER = ", tasks on the worker"
+SEND = "send a chat message"
+# Sending again with the text classifier off (HAVEN_CLASSIFIER=...NoClassifier), with
+# the checks in-process after commit and stored for the worker: what reading each
+# message costs the send path, on a laptop and in production.
+CLASSIFIER_OFF = ", classifier off"
 
 
 def _measure(server: Server, ops: list[Operation], *, seconds: float, warmup: float,
@@ -348,7 +357,8 @@ def _ratios(results: list[dict]) -> list[dict]:
 
 def run(*, seconds: float, warmup: float, connections: int, write=print) -> list[dict]:
     """Every operation against one server (warm-up run, then the measured run); then the
-    send and flag operations again with their tasks stored for the worker."""
+    send and flag operations again with their tasks stored for the worker; then sending
+    with the text classifier off, both ways."""
     ops = operations()
     timing = {"seconds": seconds, "warmup": warmup, "connections": connections, "write": write}
     with Server() as server:
@@ -362,8 +372,17 @@ def run(*, seconds: float, warmup: float, connections: int, write=print) -> list
     with Server(tasks="database") as server:
         results += _measure(server, again, **timing)
     seqs = {r["operation"]: r["next_seq"] for r in results}
-    for op in again:  # the mix goes on past the ids the second server used
-        seqs[op.name.removesuffix(ON_WORKER)] = seqs[op.name]
+    send = next(op for op in ops if op.name == SEND)
+    off = replace(send, name=f"{SEND}{CLASSIFIER_OFF}", seq_from=seqs[f"{SEND}{ON_WORKER}"])
+    with Server(classifier=False) as server:  # its checks in-process, as on a laptop
+        results += _measure(server, [off], **timing)
+    seqs = {r["operation"]: r["next_seq"] for r in results}
+    off_worker = replace(send, name=f"{SEND}{ON_WORKER}{CLASSIFIER_OFF}", seq_from=seqs[off.name])
+    with Server(tasks="database", classifier=False) as server:
+        results += _measure(server, [off_worker], **timing)
+    seqs = {r["operation"]: r["next_seq"] for r in results}
+    for op in [*again, off, off_worker]:  # the mix goes on past the ids the others used
+        seqs[op.name.removesuffix(CLASSIFIER_OFF).removesuffix(ON_WORKER)] = seqs[op.name]
     return _ratios(results), scaling(ops, seqs, seconds=seconds, write=write)
 
 

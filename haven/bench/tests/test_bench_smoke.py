@@ -177,9 +177,11 @@ def test_http_benchmark_runs_every_operation_against_a_real_server():
     floor.ensure_floor_table()
     rows, mix = http.run(seconds=1, warmup=0, connections=2, write=lambda line: None)
     assert mix["one_worker"]["ok"] > 0 and mix["four_workers"]["ok"] > 0, mix
-    assert len(rows) == len(http.operations()) + len(http.ON_THE_WORKER)
+    assert len(rows) == len(http.operations()) + len(http.ON_THE_WORKER) + 2  # classifier off
     names = [row["operation"] for row in rows]
     assert "send a chat message, tasks on the worker" in names
+    assert "send a chat message, classifier off" in names
+    assert "send a chat message, tasks on the worker, classifier off" in names
     assert all(row["requests"] > 0 for row in rows)
     assert all(row["unexpected"] == 0 for row in rows), [
         (r["operation"], r["statuses"]) for r in rows if r["unexpected"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from haven.bench import growth, http, queue
+from haven.bench import classify, growth, http, queue
 from haven.bench.floor import ensure_floor_table
 from haven.bench.generate import Progress, generate
 from haven.bench.report import machine, markdown, targets
@@ -83,6 +83,8 @@ class Command(BaseCommand):
         added = queue.top_up(opts["queue_cases"], Progress(self.stdout.write))
         result["queue"] = {"added": added, **queue.measure(opts["runs"])}
         self.stdout.write(f"queue at {result['queue']['cases']:,} cases: {result['queue']}")
+        result["classifier"] = classify.measure()
+        self.stdout.write(f"classify() per message: {result['classifier']}")
         if http_at:
             result["http"], result["audited_writes"] = http.run(
                 seconds=opts["seconds"],
