@@ -41,6 +41,17 @@ def _messages(api, sender, recipient, n: int, *, days_ago: float = 0) -> int:
     return chat
 
 
+def _harassment_signal(api, staff, member) -> tuple[Case, dict]:
+    """The member's case, holding one automated harassment signal; its pattern."""
+    case = _member_case(member)
+    assert case is not None
+    file = api(staff).get(f"/staff/cases/{case.pk}").json()
+    [signal] = file["signals"]
+    assert (signal["kind"], signal["category"]["slug"]) == ("automated", "harassment")
+    [evidence] = file["evidence"]
+    return case, evidence["payload"]
+
+
 # ---------------------------------------------------------------- unanswered messages
 
 
@@ -52,13 +63,7 @@ def test_messages_over_two_days_to_someone_who_never_replies_raise_harassment(
     sent = api(bob).post(f"/chats/{chat}/messages", {"body": "Why won't you answer?"})
     assert sent.status_code == 201
 
-    case = _member_case(bob)
-    assert case is not None
-    file = api(mia).get(f"/staff/cases/{case.pk}").json()
-    [signal] = file["signals"]
-    assert (signal["kind"], signal["category"]["slug"]) == ("automated", "harassment")
-    [evidence] = file["evidence"]
-    payload = evidence["payload"]
+    case, payload = _harassment_signal(api, mia, bob)
     assert (payload["pattern"], payload["count"], payload["to"]["username"]) == (
         "unanswered_messages", 5, "alice",
     )  # fmt: skip
@@ -159,13 +164,7 @@ def test_three_attempts_a_block_refused_raise_harassment_naming_the_blocker(
     comment = client.post(f"/posts/{post}/comments", {"body": "Talk to me"})
     assert comment.status_code == 403
 
-    case = _member_case(bob)
-    assert case is not None
-    file = api(mia).get(f"/staff/cases/{case.pk}").json()
-    [signal] = file["signals"]
-    assert (signal["kind"], signal["category"]["slug"]) == ("automated", "harassment")
-    [evidence] = file["evidence"]
-    payload = evidence["payload"]
+    case, payload = _harassment_signal(api, mia, bob)
     assert payload["blocker"]["username"] == "alice"
     assert [i["tried"] for i in payload["items"]] == [
         "comment or reply", "send a friend request", "send a message",
