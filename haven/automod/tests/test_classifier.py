@@ -117,9 +117,9 @@ def test_automod_classify_names_the_line_it_cannot_read(monkeypatch):
 def test_the_labelled_set_keeps_false_positives_low_and_precision_high():
     """The shipped classifier on Haven's labelled set (`make eval` prints the table).
     A regression guard at today's level: benign lines flagged ≤ 3 %, precision ≥ 0.9
-    for the categories that reach it today, recall not below 0.4 (0.42 today)."""
+    in every category, recall not below 0.55 (0.57 today; the target is 0.6)."""
     result = evaluate.measure(evaluate.predict(evaluate.read()))
     assert result["overall"]["false_positives"] <= 0.03
-    for category in ("harassment", "hate", "sexual", "spam", "scam"):
-        assert result["categories"][category]["precision"] >= 0.9, category
-    assert result["overall"]["recall"] >= 0.4
+    for category, measured in result["categories"].items():
+        assert measured["precision"] >= 0.9, category
+    assert result["overall"]["recall"] >= 0.55
