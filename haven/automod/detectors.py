@@ -47,7 +47,9 @@ it holds raise its priority (haven.moderation.priority).
   message, post, comment or share whose top category scores at least
   `HAVEN_AUTOMOD_SIGNAL_SCORE` raises a signal of that category, with the frozen
   item (as a flag freezes it) and what the classifier saw (scores and the spans
-  that counted). Once per text: an edit to the same words raises nothing new.
+  that counted). Once per text: an edit to the same words raises nothing new, and
+  the same words sent to more members within `HAVEN_SPAM_WINDOW_HOURS` warn each
+  recipient but open no case per copy (the repeated-message detector counts them).
 
 Each is idempotent, as tasks must be (haven.core.tasks): run twice for the same
 message, request or day, a detector raises one signal.
@@ -436,6 +438,13 @@ def after_text(kind: str, item, author) -> None:
     if _raised_since(author, "classifier", item.created_at, item_type=kind, item_id=item.pk,
                      text_sha256=words):  # fmt: skip
         return
+    if kind == "message":
+        window = item.created_at - timedelta(hours=settings.HAVEN_SPAM_WINDOW_HOURS)
+        if _raised_since(author, "classifier", window, item_type=kind, text_sha256=words):
+            # The same words sent to someone else are already on a case: this copy's
+            # recipient is warned too, but the queue gets no case per copy.
+            _warn_recipient(item, label)
+            return
     spans = [
         {"label": s.label, "text": s.text, "start": s.start, "end": s.end, "source": s.source}
         for s in verdict.spans_for(label)
@@ -460,12 +469,17 @@ def after_text(kind: str, item, author) -> None:
     )
     if case is None:
         return
-    if kind == "message":  # the recipient is warned beside it
-        type(item).objects.filter(pk=item.pk).update(automod_label=POLICY[label])
+    if kind == "message":
+        _warn_recipient(item, label)
     elif kind in ("post", "comment") and item.hidden_at is None:
         space = item.space if kind == "post" else getattr(item.post, "space", None)
         if space and score >= settings.HAVEN_AUTOMOD_HOLD_SCORES.get(space, 2.0):
             _hold(kind, item, author, label)
+
+
+def _warn_recipient(message, label: str) -> None:
+    """ "Haven thinks this message may be abusive", beside it, for its recipient."""
+    type(message).objects.filter(pk=message.pk).update(automod_label=POLICY[label])
 
 
 def _hold(kind: str, item, author, label: str) -> None:

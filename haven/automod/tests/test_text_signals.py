@@ -64,6 +64,21 @@ def test_a_crypto_pitch_in_portuguese_is_a_scam_signal(api, diego, alice, mia):
     assert signal["category"]["slug"] == "scam"
 
 
+def test_one_pitch_to_several_members_is_one_case_and_every_recipient_is_warned(
+    api, diego, alice, bob, carol
+):
+    pitch = ("Oi! Ganho 2000 reais por semana com investimento em bitcoin, me chama no "
+             "WhatsApp +55 11 91234-5678 que te coloco no grupo")  # fmt: skip
+    for member in (alice, bob, carol):
+        sent = api(diego).post("/chats", {"username": member.username, "body": pitch})
+        assert sent.status_code == 201
+    assert Case.objects.filter(subject=diego).count() == 1  # not one per copy
+    for member in (alice, bob, carol):
+        chat = api(member).get("/chats").json()["items"][0]["id"]
+        [seen] = api(member).get(f"/chats/{chat}/messages").json()["items"]
+        assert seen["haven_warning"] == "scam", member.username
+
+
 def test_a_learner_asking_what_a_swear_word_means_raises_nothing(api, diego, alice):
     question = "¿Qué significa «gilipollas»? Lo oí en una serie y no sé si es muy fuerte"
     assert api(diego).post("/chats", {"username": "alice", "body": question}).status_code == 201
