@@ -1,10 +1,8 @@
 """Haven's JSON API (v1): one NinjaAPI, every app's router mounted here."""
 
-from ninja import NinjaAPI
+from haven.core.api import SIGNED_IN, HavenAPI, StrictJsonParser, install_error_handlers
 
-from haven.core.api import SIGNED_IN, StrictJsonParser, install_error_handlers
-
-api = NinjaAPI(
+api = HavenAPI(
     title="Haven API",
     version="1",
     description=(

@@ -156,6 +156,24 @@ class StrictJsonParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
+class HavenAPI(NinjaAPI):
+    """NinjaAPI whose document also says what every operation answers while the
+    database can't be reached (haven.core.errors.Unavailable): 503, Retry-After."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        unavailable = {
+            "description": "Haven is briefly unavailable (its database can't be reached); "
+            "try again after Retry-After seconds. Code `unavailable`.",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault(503, unavailable)
+        return schema
+
+
 def error_response(api: NinjaAPI, request: HttpRequest, exc: HavenError) -> HttpResponse:
     response = api.create_response(request, exc.as_dict(), status=exc.status)
     for name, value in exc.headers.items():

@@ -33,6 +33,17 @@ def test_openapi_document_lists_every_surface():
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
 
 
+def test_every_operation_documents_the_503_of_a_database_outage():
+    paths = Client().get("/api/openapi.json", follow=True).json()["paths"]
+    operations = [op for ops in paths.values() for op in ops.values()]
+    assert len(operations) > 80
+    for operation in operations:
+        unavailable = operation["responses"]["503"]
+        assert "Retry-After" in unavailable["headers"], operation["operationId"]
+        schema = unavailable["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorOut"}
+
+
 def test_interactive_docs_load_their_assets_from_haven_not_a_cdn():
     page = Client().get("/api/docs", follow=True)
     assert page.status_code == 200
