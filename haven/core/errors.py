@@ -13,6 +13,7 @@ import sqlite3
 
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext
+from pydantic_core import ValidationError as PydanticError
 
 
 class HavenError(Exception):
@@ -88,6 +89,8 @@ class Unavailable(HavenError):
 # PostgreSQL's SQLSTATEs for a connection that failed or was ended by the server: class
 # 08 (connection exception) and 57P0x (shutting down, crashed, starting up, dropped).
 _CONNECTION_STATES = ("08", "57P0")
+_LOST_IN_SCHEMA = ("OperationalError: connection", "OperationalError: consuming input failed",
+                   "InterfaceError:")  # fmt: skip
 
 
 def database_unavailable(exc: BaseException) -> bool:
@@ -96,6 +99,14 @@ def database_unavailable(exc: BaseException) -> bool:
     without an SQLSTATE when it cannot connect or the server drops the connection."""
     if isinstance(exc, InterfaceError):  # the connection was already closed under us
         return True
+    if isinstance(exc, PydanticError):
+        # Lost while the answer was being written: a lazy attribute read by the response
+        # schema reached for the database. pydantic keeps only the error's text.
+        return any(
+            e["type"] == "get_attribute_error"
+            and str(e.get("ctx", {}).get("error", "")).startswith(_LOST_IN_SCHEMA)
+            for e in exc.errors(include_url=False)
+        )
     if not isinstance(exc, OperationalError):
         return False
     cause = exc.__cause__

@@ -41,7 +41,9 @@ def block_member(*, actor, target) -> Block:
         Friendship.objects.filter(
             Q(member=actor, friend=target) | Q(member=target, friend=actor)
         ).delete()
-        return Block.objects.get(blocker=actor, blocked=target)
+        # With the member it names: the answer then needs no query after the commit
+        # (one that finds the database gone would fail an action already done).
+        return Block.objects.select_related("blocked").get(blocker=actor, blocked=target)
 
 
 def unblock_member(*, actor, target) -> bool:

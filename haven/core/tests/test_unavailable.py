@@ -125,3 +125,26 @@ def test_which_errors_mean_unreachable():
     assert database_unavailable(_django_error(psycopg.errors.ConnectionFailure("08006")))
     assert not database_unavailable(_django_error(sqlite3.OperationalError("no such table")))
     assert not database_unavailable(ValueError("not a database error"))
+
+
+def test_lost_while_the_answer_is_written_is_503_not_500(api, alice, bob, monkeypatch):
+    """CI's load test met this: a block committed, then the response schema read a
+    member lazily just as PostgreSQL restarted; pydantic wrapped the OperationalError
+    and it reached Django as a 500."""
+    from haven.members.models import Member
+
+    lost = _django_error(LOST["refused"])
+    monkeypatch.setattr(Member, "name", property(_raiser(lost)))  # read by the schema
+    client = api(alice)
+    client.client.raise_request_exception = False
+    assert_error(client.put("/me/blocks/bob", {}), 503, code="unavailable")
+
+
+def test_a_block_is_answered_without_a_query_after_its_commit(alice, bob, count_queries):
+    from haven.safety.api.blocks import BlockOut
+    from haven.safety.blocks import block_member
+
+    block = block_member(actor=alice, target=bob)
+    with count_queries() as queries:
+        BlockOut.from_orm(block).dict()
+    assert len(queries) == 0

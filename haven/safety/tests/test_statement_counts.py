@@ -71,7 +71,7 @@ def test_more_evidence_costs_only_its_context_reads(api, alice, bob, count_queri
 
 def test_blocking(api, alice, bob, count_queries):
     sql = _statements(api(alice), count_queries, "put", "/me/blocks/bob", {})
-    assert len(sql) == 18  # 11 for the block, the sealer's 7
+    assert len(sql) == 17  # 10 for the block (the member it names read with it), sealer 7
 
 
 def test_reading_a_timeline(api, alice, bob, carol, count_queries):
