@@ -118,17 +118,19 @@ def _raise(subject, *, pattern: str, category_slug: str, summary: str, payload: 
     return case
 
 
-def _raised_since(subject, pattern: str, since, **payload) -> bool:
-    """Has this pattern (with these payload values) already been raised on the subject
-    since then? Read only when a detector is about to raise, so rarely."""
+def _raised(subject, pattern: str, **payload):
+    """The evidence of this pattern (with these payload values) raised on the subject.
+    Read only when a detector is about to raise, so rarely."""
     match = {f"payload__{key}": value for key, value in payload.items()}
     return Evidence.objects.filter(
-        kind=Evidence.Kind.PATTERN,
-        signal__case__subject=subject,
-        captured_at__gte=since,
-        payload__pattern=pattern,
+        kind=Evidence.Kind.PATTERN, signal__case__subject=subject, payload__pattern=pattern,
         **match,
-    ).exists()
+    )  # fmt: skip
+
+
+def _raised_since(subject, pattern: str, since, **payload) -> bool:
+    """Has this pattern (with these payload values) been raised on the subject since?"""
+    return _raised(subject, pattern, **payload).filter(captured_at__gte=since).exists()
 
 
 RECENT_CHATS = (
@@ -213,13 +215,7 @@ def after_unanswered(message) -> None:
     # raising the case; a reply starts the count again.
     pattern = "unanswered_messages"
     counted = (
-        Evidence.objects.filter(
-            kind=Evidence.Kind.PATTERN,
-            signal__case__subject_id=sender_id,
-            payload__pattern=pattern,
-            payload__chat_id=chat.pk,
-            payload__after_message_id=after,
-        )
+        _raised(message.sender, pattern, chat_id=chat.pk, after_message_id=after)
         .order_by("-captured_at")
         .values_list("payload__count", flat=True)
         .first()
@@ -435,16 +431,17 @@ def after_text(kind: str, item, author) -> None:
         return
     label, score = labels[0], verdict.scores[labels[0]]
     words = digest({"text": text})
-    if _raised_since(author, "classifier", item.created_at, item_type=kind, item_id=item.pk,
-                     text_sha256=words):  # fmt: skip
-        return
     if kind == "message":
+        # These words, from this member, already on a case (this message's, after a
+        # retry, or a copy sent to someone else): its recipient is warned too, but the
+        # queue gets no case per copy.
         window = item.created_at - timedelta(hours=settings.HAVEN_SPAM_WINDOW_HOURS)
         if _raised_since(author, "classifier", window, item_type=kind, text_sha256=words):
-            # The same words sent to someone else are already on a case: this copy's
-            # recipient is warned too, but the queue gets no case per copy.
             _warn_recipient(item, label)
             return
+    elif _raised_since(author, "classifier", item.created_at, item_type=kind, item_id=item.pk,
+                       text_sha256=words):  # fmt: skip
+        return
     spans = [
         {"label": s.label, "text": s.text, "start": s.start, "end": s.end, "source": s.source}
         for s in verdict.spans_for(label)
